@@ -1,0 +1,15 @@
+export {
+  NAB_NULL_THRESHOLD,
+  NAB_PROFILES,
+  type NabCorpusScore,
+  type NabFile,
+  type NabFileScore,
+  type NabProfile,
+  nabProbation,
+  nabSigmoid,
+  nabWindowRows,
+  normaliseNabScore,
+  scoreNabCorpus,
+  scoreNabCorpusAt,
+  scoreNabFile,
+} from './nab-scorer.ts';
