@@ -1,0 +1,5 @@
+export * from './odrl.ts';
+export * from './odrl-evaluate.ts';
+export * from './odrl-operands.ts';
+export * from './odrl-rdf.ts';
+export * from './result.ts';
