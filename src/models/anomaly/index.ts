@@ -1,3 +1,7 @@
+export { type AnomalyLikelihoodOptions, createAnomalyLikelihood } from './anomaly-likelihood.ts';
+export { type ContextNoveltyOptions, createContextNoveltyDetector } from './context-novelty.ts';
+export { type DetectorOptions, defaultWarmup, type StreamingDetector } from './detector.ts';
+export { type DiagnoseOptions, diagnose, type Fault, type FaultType, type Neighbour } from './diagnose.ts';
 export {
   NAB_NULL_THRESHOLD,
   NAB_PROFILES,
@@ -13,3 +17,12 @@ export {
   scoreNabCorpusAt,
   scoreNabFile,
 } from './nab-scorer.ts';
+export { createRobustZScoreDetector, type RobustZScoreOptions } from './robust-zscore.ts';
+export {
+  createDetector,
+  DETECTOR_NAMES,
+  type DetectorName,
+  isDetectorName,
+  type ScoreSeriesOptions,
+  scoreSeries,
+} from './score-series.ts';
