@@ -173,7 +173,7 @@ export function diagnose(
   );
   for (const f of faults) if (f.type === 'out-of-range') masked.fill(1, f.startIndex, f.endIndex + 1);
 
-  flatlines(times, values, masked, options.flatlineRows ?? 6, fault);
+  flatlines(values, masked, options.flatlineRows ?? 6, fault);
 
   const phase = phaseOf(times, step, options.season);
   const reference = seasonalMedian(values, masked, phase);
@@ -226,13 +226,7 @@ function runs(n: number, inRun: (i: number) => boolean, found: (a: number, b: nu
   }
 }
 
-function flatlines(
-  times: ArrayLike<number>,
-  values: ArrayLike<number>,
-  masked: Uint8Array,
-  minRows: number,
-  fault: Report,
-): void {
+function flatlines(values: ArrayLike<number>, masked: Uint8Array, minRows: number, fault: Report): void {
   const n = values.length;
   // A series that is mostly constant (a switch, a counter at rest) is not stuck when it stays put.
   let moves = 0;
@@ -283,9 +277,9 @@ function seasonalMedian(values: ArrayLike<number>, masked: Uint8Array, phase: In
   const byPhase = new Map<number, number[]>();
   for (let i = 0; i < values.length; i++) {
     if (masked[i]) continue;
-    let list = byPhase.get(phase[i]);
-    if (!list) byPhase.set(phase[i], (list = []));
-    list.push(values[i]);
+    const list = byPhase.get(phase[i]);
+    if (list) list.push(values[i]);
+    else byPhase.set(phase[i], [values[i]]);
   }
   const medians = new Map<number, number>();
   for (const [p, list] of byPhase) medians.set(p, median(list));
