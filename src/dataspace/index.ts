@@ -1,3 +1,5 @@
+export * from './dsp.ts';
+export * from './dsp-state.ts';
 export * from './odrl.ts';
 export * from './odrl-evaluate.ts';
 export * from './odrl-operands.ts';
