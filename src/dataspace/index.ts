@@ -5,3 +5,7 @@ export * from './odrl-evaluate.ts';
 export * from './odrl-operands.ts';
 export * from './odrl-rdf.ts';
 export * from './result.ts';
+export * from './trust-did.ts';
+export * from './trust-jws.ts';
+export * from './trust-list.ts';
+export * from './trust-token.ts';

@@ -118,13 +118,14 @@ export function createContextNoveltyDetector(options: ContextNoveltyOptions = {}
     for (let g = 0; g < grids; g++) {
       // Clamped so a wild value still lands in a (new, extreme) bucket instead of overflowing int32.
       const x = (value - lo) * scale[g] + shift[g];
-      const b = Math.floor(x > 1e9 ? 1e9 : x < -1e9 ? -1e9 : x);
+      const b = Math.floor(Math.min(1e9, Math.max(-1e9, x)));
       if (novel(hash(g, b, 0x7fffffff))) score += weight[g];
       if (hasPrevious && novel(hash(g, previous[g], b))) score += weight[g];
       previous[g] = b;
     }
     hasPrevious = true;
-    return score / weightSum;
+    // Summing the weights in another order can land a hair above 1.
+    return Math.min(1, score / weightSum);
   }
 
   function rest(score: number): number {

@@ -73,7 +73,7 @@ function median(values: number[]): number {
 }
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return Math.min(1, Math.max(0, x));
 }
 
 function fmt(x: number): string {

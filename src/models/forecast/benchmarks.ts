@@ -76,7 +76,7 @@ export function seasonalNaive(y: ArrayLike<number>, h: number, m: number): Bench
   let count = 0;
   for (let t = m; t < n; t++) {
     const d = y[t] - y[t - m];
-    if (d === d) {
+    if (!Number.isNaN(d)) {
       ss += d * d;
       count++;
     }

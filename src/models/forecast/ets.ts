@@ -56,7 +56,7 @@ function runEts(
     const phib = trended ? phi * b : 0;
     const q = l + phib;
     const yi = y[i];
-    if (yi === yi) {
+    if (!Number.isNaN(yi)) {
       const e = yi - q;
       sse += e * e;
       const lNew = q + alpha * e;

@@ -18,3 +18,6 @@ export {
   type TntpNet,
   type TntpNetOptions,
 } from './tntp.ts';
+export { ALGORITHMS, type AlgorithmName, type AssignmentOptions, type AssignmentResult, assign } from './assign.ts';
+export type { IterationLog } from './convergence.ts';
+export type { CostFunction, UnreachablePair } from './problem.ts';

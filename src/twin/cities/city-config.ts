@@ -44,7 +44,8 @@ export const CITIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../.
  * The config is checked once here; a bad config throws with the field at fault.
  */
 export function loadCity(dirOrName: string): CityConfig {
-  const dir = /[\\/]/.test(dirOrName) || isAbsolute(dirOrName) ? resolve(dirOrName) : join(CITIES_DIR, dirOrName);
+  const dir =
+    /[\\/]/.test(dirOrName) || isAbsolute(dirOrName) ? resolve(dirOrName) : join(CITIES_DIR, dirOrName);
   const file = join(dir, 'city.json');
   if (!existsSync(file)) throw new Error(`city "${dirOrName}": no city.json in ${dir}`);
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -59,7 +60,9 @@ export function parseCityConfig(raw: unknown, dir: string): CityConfig {
   if (typeof raw !== 'object' || raw === null) return fail('not a JSON object');
   const c = raw as Record<string, unknown>;
   const str = (k: string): string =>
-    typeof c[k] === 'string' && (c[k] as string) !== '' ? (c[k] as string) : fail(`"${k}" must be a non-empty string`);
+    typeof c[k] === 'string' && (c[k] as string) !== ''
+      ? (c[k] as string)
+      : fail(`"${k}" must be a non-empty string`);
   const nums = (k: string, n: number): number[] => {
     const v = c[k];
     if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
@@ -74,7 +77,8 @@ export function parseCityConfig(raw: unknown, dir: string): CityConfig {
     fail('"languages" must be a non-empty array of language tags');
   }
   const port = c.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) fail('"port" must be a TCP port');
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    fail('"port" must be a TCP port');
   const [w, s, e, n] = nums('bbox', 4);
   if (!(w < e && s < n)) fail('"bbox" must be [west, south, east, north]');
   const [lon, lat] = nums('centre', 2);
@@ -105,15 +109,21 @@ function parseDataset(raw: unknown, where: string, dir: string, fail: (d: string
   if (typeof raw !== 'object' || raw === null) return fail(`${where} is not an object`);
   const d = raw as Record<string, unknown>;
   const str = (k: string): string =>
-    typeof d[k] === 'string' && (d[k] as string) !== '' ? (d[k] as string) : fail(`${where}.${k} must be a non-empty string`);
+    typeof d[k] === 'string' && (d[k] as string) !== ''
+      ? (d[k] as string)
+      : fail(`${where}.${k} must be a non-empty string`);
   const files = d.files;
-  if (typeof files !== 'object' || files === null || Array.isArray(files)) return fail(`${where}.files must be an object`);
+  if (typeof files !== 'object' || files === null || Array.isArray(files))
+    return fail(`${where}.files must be an object`);
   for (const [role, name] of Object.entries(files)) {
-    if (typeof name !== 'string' || name.includes('..') || isAbsolute(name)) fail(`${where}.files.${role} must be a file name`);
-    else if (!existsSync(join(dir, name)) || !statSync(join(dir, name)).isFile()) fail(`${where}.files.${role}: ${name} not found`);
+    if (typeof name !== 'string' || name.includes('..') || isAbsolute(name))
+      fail(`${where}.files.${role} must be a file name`);
+    else if (!existsSync(join(dir, name)) || !statSync(join(dir, name)).isFile())
+      fail(`${where}.files.${role}: ${name} not found`);
   }
   const types = d.entityTypes;
-  if (!Array.isArray(types) || !types.every((t) => typeof t === 'string')) fail(`${where}.entityTypes must list type names`);
+  if (!Array.isArray(types) || !types.every((t) => typeof t === 'string'))
+    fail(`${where}.entityTypes must list type names`);
   return {
     id: str('id'),
     mapping: str('mapping'),

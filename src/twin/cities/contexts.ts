@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { NGSI_LD_CORE_CONTEXT } from './normalized.ts';
 
 /** `data/smart-data-models` of this package: schemas and @contexts vendored for offline use. */
-export const SMART_DATA_MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data/smart-data-models');
+export const SMART_DATA_MODELS_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../data/smart-data-models',
+);
 
 const RAW = 'https://raw.githubusercontent.com/smart-data-models';
 const PAGES = 'https://smart-data-models.github.io';

@@ -36,7 +36,8 @@ function offsetMs(instant: number, timeZone: string): number {
     formatters.set(timeZone, fmt);
   }
   const parts: Record<string, number> = {};
-  for (const p of fmt.formatToParts(new Date(instant))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of fmt.formatToParts(new Date(instant)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
   return wall - Math.floor(instant / 1000) * 1000;
 }

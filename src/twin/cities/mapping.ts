@@ -44,7 +44,7 @@ export interface FeatureCollection {
 /** The role's value as a GeoJSON FeatureCollection, or a clear error naming the role. */
 export function featureCollection(input: MappingInput, role: string): FeatureCollection {
   const value = input.files[role] as FeatureCollection | undefined;
-  if (!value || value.type !== 'FeatureCollection' || !Array.isArray(value.features)) {
+  if (value?.type !== 'FeatureCollection' || !Array.isArray(value.features)) {
     throw new Error(`${input.city}: file role "${role}" is not a GeoJSON FeatureCollection`);
   }
   return value;

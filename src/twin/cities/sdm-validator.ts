@@ -10,7 +10,8 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 /** `$ref` hosts the upstream schemas point at, answered from the vendored `_common/` copies. */
 const COMMON_SCHEMA_IDS: Record<string, string> = {
   'https://smart-data-models.github.io/data-models/common-schema.json': 'common-schema.json',
-  'https://smart-data-models.github.io/dataModel.Environment/Environment-schema.json': 'Environment-schema.json',
+  'https://smart-data-models.github.io/dataModel.Environment/Environment-schema.json':
+    'Environment-schema.json',
   'https://raw.githubusercontent.com/smart-data-models/dataModel.Environment/master/Environment-schema.json':
     'Environment-schema.json',
 };

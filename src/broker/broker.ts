@@ -1,0 +1,245 @@
+/**
+ * NGSI-LD context information operations (ETSI GS CIM 009 v1.8, clause 5.6 provision and 5.7
+ * consumption) over a Store. Inputs are already parsed `Entity` values; outputs are entities in
+ * normal form or problems. Committed changes are handed to the change listeners (history,
+ * subscriptions) after the transaction.
+ */
+import { type Attribute, type Entity, fail, ok, type ProblemDetails, problem, type Result } from '../ngsi/index.ts';
+import type { EntityChange, EntityQuery, QueryResult, Store, Tenant, TypeSummary, WritePlan } from '../store/index.ts';
+import {
+  type AttributeOutcome,
+  appendAttributes,
+  deleteAttribute,
+  mergeEntity,
+  partialUpdateAttribute,
+  replaceAttribute,
+  replaceEntity,
+  stampNewEntity,
+  updateAttributes,
+} from './entity-ops.ts';
+
+export type ChangeListener = (tenant: Tenant, changes: EntityChange[]) => void;
+
+export interface BrokerOptions {
+  store: Store;
+  /** the clock: system attributes and notifications read time only through it */
+  now?: () => Date;
+}
+
+export interface BatchError {
+  entityId: string;
+  error: ProblemDetails;
+}
+
+export interface BatchResult {
+  success: string[];
+  errors: BatchError[];
+  /** ids of entities the batch created (upsert tells created from updated by it) */
+  created: string[];
+}
+
+export type BatchInput = { ok: true; entity: Entity } | { ok: false; entityId: string; problem: ProblemDetails };
+
+export type Broker = ReturnType<typeof createBroker>;
+
+export function createBroker(options: BrokerOptions) {
+  const { store } = options;
+  const clock = options.now ?? (() => new Date());
+  const listeners: ChangeListener[] = [];
+  const stamp = () => clock().toISOString();
+
+  async function write<T>(tenant: Tenant, ids: string[], mutate: (current: ReadonlyMap<string, Entity>) => WritePlan<T>): Promise<T> {
+    const { result, changes } = await store.modifyEntities(tenant, ids, mutate);
+    if (changes.length > 0) for (const l of listeners) l(tenant, changes);
+    return result;
+  }
+
+  const notFound = (id: string): Result<never> => fail('ResourceNotFound', `entity '${id}' not found`);
+
+  return {
+    store,
+    onChanges(listener: ChangeListener): void {
+      listeners.push(listener);
+    },
+
+    /** clause 5.6.1 Create Entity */
+    createEntity(tenant: Tenant, entity: Entity): Promise<Result<void>> {
+      const now = stamp();
+      return write(tenant, [entity.id], (current) => {
+        if (current.has(entity.id)) return { writes: [], result: fail('AlreadyExists', `entity '${entity.id}' already exists`) };
+        return { writes: [{ id: entity.id, entity: stampNewEntity(entity, now) }], result: ok(undefined) };
+      });
+    },
+
+    /** clause 5.7.1 Retrieve Entity */
+    async retrieveEntity(tenant: Tenant, id: string): Promise<Result<Entity>> {
+      const entity = await store.getEntity(tenant, id);
+      return entity ? ok(entity) : notFound(id);
+    },
+
+    /** clause 5.7.2 Query Entities */
+    async queryEntities(tenant: Tenant, query: EntityQuery): Promise<QueryResult> {
+      return store.queryEntities(tenant, query);
+    },
+
+    /** clause 5.6.18 Replace Entity */
+    replaceEntity(tenant: Tenant, id: string, replacement: Entity): Promise<Result<void>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        const next = replaceEntity(existing, { ...replacement, id }, now);
+        return { writes: [{ id, entity: next }], result: ok(undefined) };
+      });
+    },
+
+    /** clause 5.6.17 Merge Entity */
+    mergeEntity(tenant: Tenant, id: string, patch: Entity): Promise<Result<void>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        return { writes: [{ id, entity: mergeEntity(existing, patch, now) }], result: ok(undefined) };
+      });
+    },
+
+    /** clause 5.6.6 Delete Entity */
+    deleteEntity(tenant: Tenant, id: string): Promise<Result<void>> {
+      return write(tenant, [id], (current) => {
+        if (!current.has(id)) return { writes: [], result: notFound(id) };
+        return { writes: [{ id, entity: null }], result: ok(undefined) };
+      });
+    },
+
+    /** clause 5.6.3 Append Entity Attributes */
+    appendAttributes(tenant: Tenant, id: string, attrs: Record<string, Attribute[]>, noOverwrite: boolean, types: string[] = []): Promise<Result<AttributeOutcome>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        const { entity, outcome } = appendAttributes(existing, attrs, now, noOverwrite);
+        for (const t of types) if (!entity.type.includes(t)) entity.type = [...entity.type, t];
+        const changed = outcome.updated.length > 0 || types.some((t) => !existing.type.includes(t));
+        return { writes: changed ? [{ id, entity }] : [], result: ok(outcome) };
+      });
+    },
+
+    /** clause 5.6.2 Update Entity Attributes */
+    updateAttributes(tenant: Tenant, id: string, attrs: Record<string, Attribute[]>): Promise<Result<AttributeOutcome>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        const { entity, outcome } = updateAttributes(existing, attrs, now);
+        return { writes: outcome.updated.length > 0 ? [{ id, entity }] : [], result: ok(outcome) };
+      });
+    },
+
+    /** clause 5.6.4 Partial Attribute Update */
+    partialAttributeUpdate(tenant: Tenant, id: string, name: string, patch: Attribute, typeGiven = true): Promise<Result<void>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        const next = partialUpdateAttribute(existing, name, patch, now, typeGiven);
+        if (!next) return { writes: [], result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`) };
+        return { writes: [{ id, entity: next }], result: ok(undefined) };
+      });
+    },
+
+    /** clause 5.6.19 Replace Attribute */
+    replaceAttribute(tenant: Tenant, id: string, name: string, instances: Attribute[]): Promise<Result<void>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        if (!existing.attrs[name]) return { writes: [], result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`) };
+        return { writes: [{ id, entity: replaceAttribute(existing, name, instances, now) }], result: ok(undefined) };
+      });
+    },
+
+    /** clause 5.6.5 Delete Entity Attribute */
+    deleteAttribute(tenant: Tenant, id: string, name: string, datasetId?: string, deleteAll = false): Promise<Result<void>> {
+      const now = stamp();
+      return write(tenant, [id], (current) => {
+        const existing = current.get(id);
+        if (!existing) return { writes: [], result: notFound(id) };
+        const next = deleteAttribute(existing, name, now, datasetId, deleteAll);
+        if (!next) {
+          const which = datasetId ? ` with datasetId '${datasetId}'` : '';
+          return { writes: [], result: fail('ResourceNotFound', `attribute '${name}'${which} not found in entity '${id}'`) };
+        }
+        return { writes: [{ id, entity: next }], result: ok(undefined) };
+      });
+    },
+
+    /** clauses 5.6.7–5.6.10, 5.6.20: batch create, upsert, update, delete, merge, in one transaction */
+    async batch(tenant: Tenant, mode: BatchMode, inputs: BatchInput[], flags: { replace?: boolean; noOverwrite?: boolean } = {}): Promise<BatchResult> {
+      const now = stamp();
+      const result: BatchResult = { success: [], errors: [], created: [] };
+      const valid: Entity[] = [];
+      for (const input of inputs) {
+        if (input.ok) valid.push(input.entity);
+        else result.errors.push({ entityId: input.entityId, error: input.problem });
+      }
+      const ids = [...new Set(valid.map((e) => e.id))];
+      return write(tenant, ids, (current) => {
+        const state = new Map(current);
+        const writes = new Map<string, Entity | null>();
+        const out: BatchResult = { success: [], errors: [...result.errors], created: [] };
+        for (const e of valid) {
+          const existing = state.get(e.id);
+          let next: Entity | null | undefined;
+          let error: ProblemDetails | undefined;
+          switch (mode) {
+            case 'create':
+              if (existing) error = problem('AlreadyExists', `entity '${e.id}' already exists`);
+              else next = stampNewEntity(e, now);
+              break;
+            case 'upsert':
+              if (!existing) next = stampNewEntity(e, now);
+              else if (flags.replace === false) {
+                next = appendAttributes(existing, e.attrs, now, false).entity;
+                for (const t of e.type) if (!next.type.includes(t)) next.type = [...next.type, t];
+              } else next = replaceEntity(existing, e, now);
+              if (!existing) out.created.push(e.id);
+              break;
+            case 'update':
+              if (!existing) error = problem('ResourceNotFound', `entity '${e.id}' not found`);
+              else next = appendAttributes(existing, e.attrs, now, flags.noOverwrite ?? false).entity;
+              break;
+            case 'merge':
+              if (!existing) error = problem('ResourceNotFound', `entity '${e.id}' not found`);
+              else next = mergeEntity(existing, e, now);
+              break;
+            case 'delete':
+              if (!existing) error = problem('ResourceNotFound', `entity '${e.id}' not found`);
+              else next = null;
+              break;
+          }
+          if (error) {
+            out.errors.push({ entityId: e.id, error });
+            continue;
+          }
+          if (next === undefined) continue;
+          writes.set(e.id, next);
+          if (next === null) state.delete(e.id);
+          else state.set(e.id, next);
+          out.success.push(e.id);
+        }
+        return { writes: [...writes].map(([id, entity]) => ({ id, entity })), result: out };
+      });
+    },
+
+    /** clause 5.7.5–5.7.8: types and attributes */
+    typeSummaries(tenant: Tenant): Promise<TypeSummary[]> {
+      return store.typeSummaries(tenant);
+    },
+
+    tenantExists(tenant: Tenant): Promise<boolean> {
+      return tenant === '' ? Promise.resolve(true) : store.tenantExists(tenant);
+    },
+  };
+}
+
+export type BatchMode = 'create' | 'upsert' | 'update' | 'delete' | 'merge';

@@ -1,0 +1,116 @@
+/**
+ * buildApp builds the HTTP application without listening (tests use `inject`); serve() in the
+ * CLI listens. NGSI-LD is mounted under /ngsi-ld/v1.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { createBroker, type Broker } from '../broker/index.ts';
+import { problem, type ProblemDetails } from '../ngsi/index.ts';
+import type { Store } from '../store/index.ts';
+import { createContextResolver, type ContextResolver } from './context-resolver.ts';
+import { ProblemError } from './negotiation.ts';
+import { batchRoutes } from './routes/batch.ts';
+import { discoveryRoutes } from './routes/discovery.ts';
+import { entityRoutes } from './routes/entities.ts';
+import { CONTEXTS_PATH, jsonldContextRoutes } from './routes/jsonld-contexts.ts';
+
+export interface AppOptions {
+  store: Store;
+  broker?: Broker;
+  logLevel?: string;
+  /** maximum request body in bytes (default 1 MiB) */
+  bodyLimit?: number;
+  /** @context documents by URL that must not be fetched (tests, air-gapped installs) */
+  preloadedContexts?: Record<string, unknown>;
+  /** the public base URL (scheme://host:port) for hosted @context URLs */
+  publicUrl?: string;
+  now?: () => Date;
+  /** extensions mounted on the same server (twin services, federation) */
+  plugins?: Array<(app: FastifyInstance, deps: { broker: Broker; contexts: ContextResolver }) => void | Promise<void>>;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const JSON_TYPES = ['application/json', 'application/ld+json', 'application/merge-patch+json', 'application/geo+json'];
+
+function sendProblem(reply: import('fastify').FastifyReply, p: ProblemDetails) {
+  return reply.code(p.status).header('content-type', 'application/json').send(p);
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? process.env.TWINBOX_LOG_LEVEL ?? 'info' },
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 2048 },
+  });
+  const broker = options.broker ?? createBroker({ store: options.store, now: options.now });
+  let baseUrl = options.publicUrl ?? 'http://localhost:1026';
+  const contexts = createContextResolver({
+    store: options.store,
+    preloaded: options.preloadedContexts,
+    hostedBase: `${baseUrl}${CONTEXTS_PATH}`,
+  });
+  app.addHook('onReady', async () => {
+    const address = app.server.address();
+    if (!options.publicUrl && address && typeof address === 'object') baseUrl = `http://localhost:${address.port}`;
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ProblemError(problem('InvalidRequest', `the body is not valid JSON: ${(err as Error).message}`)), undefined);
+    }
+  });
+  app.addContentTypeParser('*', (_req, _payload, done) => {
+    done(new ProblemError(problem('UnsupportedMediaType', 'Content-Type must be application/json or application/ld+json')), undefined);
+  });
+
+  app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    if (error instanceof ProblemError) return sendProblem(reply, error.problem);
+    const fe = error as FastifyError;
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendProblem(reply, problem('PayloadTooLarge', `the body exceeds the limit of ${app.initialConfig.bodyLimit} bytes`));
+    }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415) {
+      return sendProblem(reply, problem('UnsupportedMediaType', 'Content-Type must be application/json or application/ld+json'));
+    }
+    if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return sendProblem(reply, problem('InvalidRequest', fe.message));
+    }
+    if (fe.validation) return sendProblem(reply, problem('BadRequestData', fe.message));
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, problem('BadRequestData', fe.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, problem('InternalError', `internal error; request id ${request.id}`));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem('ResourceNotFound', `no resource at ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  const deps = { broker, contexts };
+  await app.register(
+    async (api) => {
+      // a body on a write that has none is InvalidRequest, not a crash further down
+      api.addHook('preHandler', async (request) => {
+        if ((request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT') && request.body === undefined) {
+          const ct = request.headers['content-type'];
+          if (!ct) throw new ProblemError(problem('UnsupportedMediaType', 'a request body needs a Content-Type'));
+          throw new ProblemError(problem('InvalidRequest', 'the request body is empty'));
+        }
+      });
+      entityRoutes(api, deps);
+      batchRoutes(api, deps);
+      discoveryRoutes(api, deps);
+      jsonldContextRoutes(api, deps, () => baseUrl);
+    },
+    { prefix: '/ngsi-ld/v1' },
+  );
+  for (const plugin of options.plugins ?? []) await plugin(app, deps);
+  return app;
+}

@@ -1,0 +1,197 @@
+/**
+ * /ngsi-ld/v1/entities and its attribute sub-resources (clause 6.4–6.7).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Attribute, fail, isUri, parseAttributeInstances, parseAttributes, parseEntity } from '../../ngsi/index.ts';
+import { badRequest, unwrap } from '../negotiation.ts';
+import { checkParams, parseEntityQuery, parseRepresentation, RETRIEVE_PARAMS } from '../query-params.ts';
+import { readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
+
+type Params = Record<string, string | string[] | undefined>;
+type IdParams = { entityId: string };
+type AttrParams = { entityId: string; attrId: string };
+
+function entityId(request: FastifyRequest<{ Params: IdParams }>): string {
+  const id = request.params.entityId;
+  if (!isUri(id)) badRequest(`entity id '${id}' is not a URI`);
+  return id;
+}
+
+function requireObjectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function only(params: Params, allowed: string[]): void {
+  unwrap(checkParams(params, new Set(allowed)));
+}
+
+function flag(params: Params, value: string): boolean {
+  const o = params.options;
+  return typeof o === 'string' && o.split(',').includes(value);
+}
+
+export function entityRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { broker } = deps;
+
+  app.post('/entities', async (request, reply) => {
+    only(request.query as Params, ['local']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const entity = unwrap(parseEntity(body, terms));
+    unwrap(await broker.createEntity(tenantOf(request), entity));
+    return reply.code(201).header('location', `/ngsi-ld/v1/entities/${encodeURIComponent(entity.id)}`).send();
+  });
+
+  app.get('/entities', async (request, reply) => {
+    const tenant = await readableTenant(request, broker);
+    const ctx = await readContext(request, deps);
+    const parsed = unwrap(parseEntityQuery(request.query as Params, ctx.terms));
+    if (!parsed.hasFilter) {
+      unwrap(fail('BadRequestData', 'Query Entities needs at least one of type, id, idPattern, attrs, q, geoQ or scopeQ'));
+    }
+    const result = await broker.queryEntities(tenant, parsed.query);
+    if (result.count !== undefined) reply.header('ngsild-results-count', String(result.count));
+    const geometryProperty = (request.query as Params).geometryProperty;
+    return sendEntities(reply, ctx, result.entities, parsed.representation.compact, typeof geometryProperty === 'string' ? geometryProperty : 'location');
+  });
+
+  app.get<{ Params: IdParams }>('/entities/:entityId', async (request, reply) => {
+    const id = entityId(request);
+    const params = request.query as Params;
+    unwrap(checkParams(params, RETRIEVE_PARAMS));
+    const tenant = await readableTenant(request, broker);
+    const ctx = await readContext(request, deps);
+    const rep = unwrap(parseRepresentation(params, ctx.terms));
+    const entity = unwrap(await broker.retrieveEntity(tenant, id));
+    if (typeof params.type === 'string') {
+      const wanted = params.type.split(',').map((t) => ctx.terms.expand(t));
+      if (!wanted.some((t) => entity.type.includes(t))) unwrap(fail('ResourceNotFound', `entity '${id}' is not of type '${params.type}'`));
+    }
+    if (typeof params.datasetId === 'string') rep.compact.datasetId = params.datasetId;
+    const geometryProperty = typeof params.geometryProperty === 'string' ? params.geometryProperty : 'location';
+    return sendEntities(reply, ctx, entity, rep.compact, geometryProperty);
+  });
+
+  app.put<{ Params: IdParams }>('/entities/:entityId', async (request, reply) => {
+    const id = entityId(request);
+    only(request.query as Params, ['local']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const entity = unwrap(parseEntity({ ...body, id: body.id ?? id }, terms));
+    if (entity.id !== id) badRequest(`the body's id '${entity.id}' differs from the URL's '${id}'`);
+    unwrap(await broker.replaceEntity(tenantOf(request), id, entity));
+    return reply.code(204).send();
+  });
+
+  app.patch<{ Params: IdParams }>('/entities/:entityId', async (request, reply) => {
+    const id = entityId(request);
+    only(request.query as Params, ['local', 'format', 'options', 'observedAt', 'lang']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    if (body.id !== undefined && body.id !== id) badRequest(`the body's id '${String(body.id)}' differs from the URL's '${id}'`);
+    const patch = unwrap(parseEntity(body, terms, { requireId: false, requireType: false }));
+    unwrap(await broker.mergeEntity(tenantOf(request), id, { ...patch, id }));
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: IdParams }>('/entities/:entityId', async (request, reply) => {
+    const id = entityId(request);
+    only(request.query as Params, ['local', 'type']);
+    unwrap(await broker.deleteEntity(tenantOf(request), id));
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: IdParams }>('/entities/:entityId/attrs', async (request, reply) => {
+    const id = entityId(request);
+    const params = request.query as Params;
+    only(params, ['options', 'local']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const parsed = unwrap(parseEntity(body, terms, { requireId: false, requireType: false }));
+    if (Object.keys(parsed.attrs).length === 0 && parsed.type.length === 0) badRequest('the body has no attributes to append');
+    const outcome = unwrap(await broker.appendAttributes(tenantOf(request), id, parsed.attrs, flag(params, 'noOverwrite'), parsed.type));
+    if (outcome.notUpdated.length === 0) return reply.code(204).send();
+    return reply.code(207).send({
+      updated: outcome.updated.map((n) => terms.compact(n)),
+      notUpdated: outcome.notUpdated.map((n) => ({ ...n, attributeName: terms.compact(n.attributeName) })),
+    });
+  });
+
+  app.patch<{ Params: IdParams }>('/entities/:entityId/attrs', async (request, reply) => {
+    const id = entityId(request);
+    only(request.query as Params, ['local']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const attrs = unwrap(parseAttributes(body, terms));
+    if (Object.keys(attrs).length === 0) badRequest('the body has no attributes to update');
+    const outcome = unwrap(await broker.updateAttributes(tenantOf(request), id, attrs));
+    if (outcome.notUpdated.length === 0) return reply.code(204).send();
+    return reply.code(207).send({
+      updated: outcome.updated.map((n) => terms.compact(n)),
+      notUpdated: outcome.notUpdated.map((n) => ({ ...n, attributeName: terms.compact(n.attributeName) })),
+    });
+  });
+
+  app.patch<{ Params: AttrParams }>('/entities/:entityId/attrs/:attrId', async (request, reply) => {
+    const id = entityId(request);
+    only(request.query as Params, ['local']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const name = terms.expand(request.params.attrId);
+    const { '@context': _ctx, ...rest } = body;
+    // validate the members through the attribute parser, then keep only what the client sent
+    const typed = rest.type === undefined ? { ...rest, type: inferredType(rest) } : rest;
+    unwrap(parseAttributeInstances(request.params.attrId, typed, terms));
+    const patch = partialAttribute(rest);
+    unwrap(await broker.partialAttributeUpdate(tenantOf(request), id, name, patch, rest.type !== undefined));
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: AttrParams }>('/entities/:entityId/attrs/:attrId', async (request, reply) => {
+    const id = entityId(request);
+    only(request.query as Params, ['local']);
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const { '@context': _ctx, ...rest } = body;
+    const parsed = unwrap(parseAttributeInstances(request.params.attrId, rest, terms));
+    unwrap(await broker.replaceAttribute(tenantOf(request), id, parsed.iri, parsed.instances));
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: AttrParams }>('/entities/:entityId/attrs/:attrId', async (request, reply) => {
+    const id = entityId(request);
+    const params = request.query as Params;
+    only(params, ['datasetId', 'deleteAll', 'local']);
+    const ctx = await readContext(request, deps);
+    const name = ctx.terms.expand(request.params.attrId);
+    const datasetId = typeof params.datasetId === 'string' ? params.datasetId : undefined;
+    if (datasetId !== undefined && !isUri(datasetId)) badRequest(`datasetId '${datasetId}' is not a URI`);
+    const deleteAll = params.deleteAll === 'true';
+    unwrap(await broker.deleteAttribute(tenantOf(request), id, name, datasetId, deleteAll));
+    return reply.code(204).send();
+  });
+}
+
+/**
+ * A partial update body holds some members of one attribute instance; its type may be
+ * omitted, in which case the members alone say what changes (clause 5.6.4).
+ */
+function inferredType(body: Record<string, unknown>): string {
+  if ('object' in body) return 'Relationship';
+  if ('languageMap' in body) return 'LanguageProperty';
+  if ('vocab' in body) return 'VocabProperty';
+  if ('json' in body) return 'JsonProperty';
+  if ('valueList' in body) return 'ListProperty';
+  if ('objectList' in body) return 'ListRelationship';
+  return 'Property';
+}
+
+function partialAttribute(body: Record<string, unknown>): Attribute {
+  const patch: Attribute = { type: (body.type as Attribute['type']) ?? (inferredType(body) as Attribute['type']) };
+  for (const key of ['value', 'object', 'languageMap', 'vocab', 'json', 'valueList', 'objectList', 'datasetId', 'observedAt', 'unitCode'] as const) {
+    if (key in body) (patch as unknown as Record<string, unknown>)[key] = body[key];
+  }
+  if (patch.value === null) badRequest('a partial update value must not be null');
+  return patch;
+}

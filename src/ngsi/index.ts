@@ -1,0 +1,14 @@
+export { CORE_CONTEXT_URL, CORE_CONTEXTS, type ContextEntry, contextEntries, DEFAULT_VOCAB, isCoreContextUrl, TermMap } from './context.ts';
+export type { Attribute, AttributeType, CompactedEntity, Entity, Json } from './entity.ts';
+export { LOCATION, NGSI_LD } from './entity.ts';
+export { type CompactOptions, compactEntity, compactInstances, type Format, simplifiedValue } from './entity-compactor.ts';
+export { isDateTime, isUri, isValidName, parseAttributeInstances, parseAttributes, parseEntity } from './entity-parser.ts';
+export * from './errors.ts';
+export { bboxOf, validateGeometry } from './geojson.ts';
+export { evaluateGeoQuery } from './geo-predicates.ts';
+export { parseGeoQuery } from './geo-query.ts';
+export { evaluateQ } from './q-evaluate.ts';
+export { expandQ, parseQ } from './q-parser.ts';
+export type { GeoJsonGeometry, GeoQuery, GeoRel, QNode, QPath, QScalar, QValue, TypeNode } from './query-ast.ts';
+export { type EntityQueryRefinement, refineEntity } from './refine.ts';
+export { evaluateTypeQuery, expandTypeQuery, parseTypeQuery } from './type-query.ts';

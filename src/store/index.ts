@@ -1,0 +1,14 @@
+export type {
+  EntityChange,
+  EntityQuery,
+  EntityWrite,
+  QueryResult,
+  Store,
+  StoredContext,
+  StoreOptions,
+  Tenant,
+  TypeSummary,
+  WritePlan,
+} from './store.ts';
+export { openStore } from './open-store.ts';
+export { SqliteStore } from './sqlite/sqlite-store.ts';

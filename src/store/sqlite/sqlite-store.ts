@@ -1,0 +1,304 @@
+/**
+ * The embedded engine: one SQLite file (WAL), entities as JSONB documents, a type index, and an
+ * R*Tree over the bounding boxes of every GeoProperty instance. Queries prefilter in SQL and
+ * refine in memory with the exact NGSI-LD semantics of ngsi/ (filter-refine), so SQL never has to
+ * be the source of truth for q or geometry.
+ */
+import Database from 'better-sqlite3';
+import {
+  bboxOf,
+  type Entity,
+  type EntityQueryRefinement,
+  type GeoJsonGeometry,
+  refineEntity,
+  type TypeNode,
+} from '../../ngsi/index.ts';
+import type {
+  EntityChange,
+  EntityQuery,
+  QueryResult,
+  Store,
+  StoredContext,
+  Tenant,
+  TypeSummary,
+  WritePlan,
+} from '../store.ts';
+import { qToSql } from './q-sql.ts';
+import { migrate } from './schema.ts';
+
+type Db = Database.Database;
+
+function typesOf(node: TypeNode | undefined): { exact: string[] | undefined; needsRefine: boolean } {
+  if (!node) return { exact: undefined, needsRefine: false };
+  if (node.kind === 'type') return { exact: [node.name], needsRefine: false };
+  if (node.kind === 'or' && node.children.every((c) => c.kind === 'type')) {
+    return { exact: node.children.map((c) => (c as { name: string }).name), needsRefine: false };
+  }
+  // AND and nested expressions: prefilter on no type, refine in memory
+  return { exact: undefined, needsRefine: true };
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  private readonly db: Db;
+  private readonly stmts;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is durable against process crashes in WAL mode (the WAL is fsynced at checkpoints);
+    // an OS crash may lose the last transactions but never corrupts the file.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.stmts = {
+      get: db.prepare<[string, string], { pk: number; doc: string }>('SELECT pk, json(doc) AS doc FROM entity WHERE tenant = ? AND id = ?'),
+      insert: db.prepare('INSERT INTO entity (tenant, id, doc) VALUES (?, ?, jsonb(?)) RETURNING pk'),
+      update: db.prepare('UPDATE entity SET doc = jsonb(?) WHERE pk = ?'),
+      delete: db.prepare('DELETE FROM entity WHERE pk = ?'),
+      delTypes: db.prepare('DELETE FROM entity_type WHERE pk = ?'),
+      addType: db.prepare('INSERT OR IGNORE INTO entity_type (tenant, type, id, pk) VALUES (?, ?, ?, ?)'),
+      geoRefs: db.prepare<[number], { gid: number }>('SELECT gid FROM geo_ref WHERE pk = ?'),
+      delGeoRef: db.prepare('DELETE FROM geo_ref WHERE pk = ?'),
+      delGeoBox: db.prepare('DELETE FROM geo_rtree WHERE gid = ?'),
+      addGeoRef: db.prepare('INSERT INTO geo_ref (pk, attr) VALUES (?, ?) RETURNING gid'),
+      addGeoBox: db.prepare('INSERT INTO geo_rtree (gid, minX, maxX, minY, maxY) VALUES (?, ?, ?, ?, ?)'),
+      addTenant: db.prepare('INSERT OR IGNORE INTO tenant (name) VALUES (?)'),
+      hasTenant: db.prepare<[string], { n: number }>('SELECT 1 AS n FROM tenant WHERE name = ?'),
+      tenants: db.prepare<[], { name: string }>('SELECT name FROM tenant ORDER BY name'),
+      putContext: db.prepare(
+        'INSERT OR REPLACE INTO jsonld_context (id, url, kind, body, created_at, last_usage, hits) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getContext: db.prepare<[string], ContextRow>('SELECT * FROM jsonld_context WHERE id = ?'),
+      listContexts: db.prepare<[], ContextRow>('SELECT * FROM jsonld_context ORDER BY created_at, id'),
+      deleteContext: db.prepare('DELETE FROM jsonld_context WHERE id = ?'),
+    };
+  }
+
+  /** The underlying database, for engine-specific extensions (history, notifications) in this folder. */
+  get database(): Db {
+    return this.db;
+  }
+
+  async getEntity(tenant: Tenant, id: string): Promise<Entity | undefined> {
+    const row = this.stmts.get.get(tenant, id);
+    return row ? (JSON.parse(row.doc) as Entity) : undefined;
+  }
+
+  async queryEntities(tenant: Tenant, query: EntityQuery): Promise<QueryResult> {
+    const where: string[] = ['e.tenant = ?'];
+    const params: unknown[] = [tenant];
+    const types = typesOf(query.type);
+    let from = 'entity e';
+    if (types.exact && types.exact.length === 1) {
+      from = 'entity_type t JOIN entity e ON e.pk = t.pk';
+      where.push('t.tenant = ? AND t.type = ?');
+      params.push(tenant, types.exact[0]);
+    } else if (types.exact) {
+      where.push(`e.pk IN (SELECT pk FROM entity_type WHERE tenant = ? AND type IN (${types.exact.map(() => '?').join(',')}))`);
+      params.push(tenant, ...types.exact);
+    }
+    if (query.ids && query.ids.length > 0) {
+      where.push(`e.id IN (${query.ids.map(() => '?').join(',')})`);
+      params.push(...query.ids);
+    }
+    if (query.geoQ) {
+      const g = query.geoQ;
+      if (g.georel.kind === 'disjoint') {
+        where.push('e.pk IN (SELECT pk FROM geo_ref WHERE attr = ?)');
+        params.push(g.geoproperty);
+      } else {
+        where.push(
+          'e.pk IN (SELECT r.pk FROM geo_rtree b JOIN geo_ref r ON r.gid = b.gid WHERE r.attr = ? AND b.minX <= ? AND b.maxX >= ? AND b.minY <= ? AND b.maxY >= ?)',
+        );
+        params.push(g.geoproperty, g.bbox[2], g.bbox[0], g.bbox[3], g.bbox[1]);
+      }
+    }
+    if (query.q) {
+      const f = qToSql(query.q, 'e.doc');
+      if (f.sql !== '1') {
+        where.push(f.sql);
+        params.push(...f.params);
+      }
+    }
+    if (query.attrs && query.attrs.length > 0) {
+      where.push(`(${query.attrs.map(() => 'json_type(e.doc, ?) IS NOT NULL').join(' OR ')})`);
+      params.push(...query.attrs.map((a) => `$.attrs."${a}"`));
+    }
+    const refinement: EntityQueryRefinement = {
+      type: types.needsRefine ? query.type : undefined,
+      q: query.q,
+      geoQ: query.geoQ,
+      idPattern: query.idPattern ? new RegExp(query.idPattern) : undefined,
+      scopes: query.scopes,
+    };
+    const needsRefine = Boolean(refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopes);
+    const orderCol = from.startsWith('entity_type') ? 't.id' : 'e.id';
+    const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
+    if (!needsRefine) {
+      const rows = this.db
+        .prepare<unknown[], { doc: string }>(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`)
+        .all(...params, query.limit, query.offset);
+      const result: QueryResult = { entities: rows.map((r) => JSON.parse(r.doc) as Entity) };
+      if (query.count) {
+        result.count = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${base}`).get(...params)!.n;
+      }
+      return result;
+    }
+    const entities: Entity[] = [];
+    let matched = 0;
+    const stmt = this.db.prepare<unknown[], { doc: string }>(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`);
+    for (const row of stmt.iterate(...params)) {
+      const entity = JSON.parse(row.doc) as Entity;
+      if (!refineEntity(entity, refinement)) continue;
+      if (matched >= query.offset && entities.length < query.limit) entities.push(entity);
+      matched++;
+      if (!query.count && entities.length >= query.limit) break;
+    }
+    const result: QueryResult = { entities };
+    if (query.count) result.count = matched;
+    return result;
+  }
+
+  async modifyEntities<T>(
+    tenant: Tenant,
+    ids: string[],
+    mutate: (current: ReadonlyMap<string, Entity>) => WritePlan<T>,
+  ): Promise<{ result: T; changes: EntityChange[] }> {
+    const run = this.db.transaction(() => {
+      const current = new Map<string, Entity>();
+      const pks = new Map<string, number>();
+      for (const id of ids) {
+        const row = this.stmts.get.get(tenant, id);
+        if (row) {
+          current.set(id, JSON.parse(row.doc) as Entity);
+          pks.set(id, row.pk);
+        }
+      }
+      const plan = mutate(current);
+      const changes: EntityChange[] = [];
+      if (plan.writes.length > 0) this.stmts.addTenant.run(tenant);
+      for (const w of plan.writes) {
+        const before = current.get(w.id);
+        const pk = pks.get(w.id);
+        if (w.entity === null) {
+          if (pk !== undefined) {
+            this.clearIndexes(pk);
+            this.stmts.delete.run(pk);
+            pks.delete(w.id);
+            current.delete(w.id);
+          }
+          changes.push({ id: w.id, before });
+          continue;
+        }
+        const doc = JSON.stringify(w.entity);
+        let newPk: number;
+        if (pk === undefined) {
+          newPk = (this.stmts.insert.get(tenant, w.id, doc) as { pk: number }).pk;
+          pks.set(w.id, newPk);
+        } else {
+          this.stmts.update.run(doc, pk);
+          this.clearIndexes(pk);
+          newPk = pk;
+        }
+        this.index(tenant, newPk, w.entity);
+        current.set(w.id, w.entity);
+        changes.push({ id: w.id, before, after: w.entity });
+      }
+      return { result: plan.result, changes };
+    });
+    return run.immediate();
+  }
+
+  private clearIndexes(pk: number): void {
+    this.stmts.delTypes.run(pk);
+    for (const { gid } of this.stmts.geoRefs.all(pk)) this.stmts.delGeoBox.run(gid);
+    this.stmts.delGeoRef.run(pk);
+  }
+
+  private index(tenant: Tenant, pk: number, entity: Entity): void {
+    for (const type of entity.type) this.stmts.addType.run(tenant, type, entity.id, pk);
+    for (const [attr, instances] of Object.entries(entity.attrs)) {
+      for (const inst of instances) {
+        if (inst.type !== 'GeoProperty') continue;
+        const [minX, minY, maxX, maxY] = bboxOf(inst.value as GeoJsonGeometry);
+        const { gid } = this.stmts.addGeoRef.get(pk, attr) as { gid: number };
+        this.stmts.addGeoBox.run(gid, minX, maxX, minY, maxY);
+      }
+    }
+  }
+
+  async typeSummaries(tenant: Tenant): Promise<TypeSummary[]> {
+    const byType = new Map<string, TypeSummary>();
+    const rows = this.db
+      .prepare<[string, string], { type: string; name: string | null; atype: string | null; n: number }>(
+        `SELECT t.type AS type, a.key AS name, json_extract(i.value, '$.type') AS atype, count(DISTINCT t.pk) AS n
+         FROM entity_type t JOIN entity e ON e.pk = t.pk
+         LEFT JOIN json_each(e.doc, '$.attrs') a
+         LEFT JOIN json_each(a.value) i
+         WHERE t.tenant = ? AND e.tenant = ?
+         GROUP BY t.type, a.key, atype`,
+      )
+      .all(tenant, tenant);
+    const counts = this.db
+      .prepare<[string], { type: string; n: number }>('SELECT type, count(*) AS n FROM entity_type WHERE tenant = ? GROUP BY type')
+      .all(tenant);
+    for (const c of counts) byType.set(c.type, { type: c.type, entityCount: c.n, attributes: new Map() });
+    for (const r of rows) {
+      const summary = byType.get(r.type);
+      if (!summary || r.name === null) continue;
+      let set = summary.attributes.get(r.name);
+      if (!set) summary.attributes.set(r.name, (set = new Set()));
+      if (r.atype) set.add(r.atype);
+    }
+    return [...byType.values()].sort((a, b) => (a.type < b.type ? -1 : 1));
+  }
+
+  async tenantExists(tenant: Tenant): Promise<boolean> {
+    return this.stmts.hasTenant.get(tenant) !== undefined;
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return this.stmts.tenants.all().map((r) => r.name);
+  }
+
+  async putContext(c: StoredContext): Promise<void> {
+    this.stmts.putContext.run(c.id, c.url, c.kind, JSON.stringify(c.body), c.createdAt, c.lastUsage ?? null, c.numberOfHits);
+  }
+
+  async getContext(id: string): Promise<StoredContext | undefined> {
+    const row = this.stmts.getContext.get(id);
+    return row ? contextFromRow(row) : undefined;
+  }
+
+  async listContexts(): Promise<StoredContext[]> {
+    return this.stmts.listContexts.all().map(contextFromRow);
+  }
+
+  async deleteContext(id: string): Promise<boolean> {
+    return this.stmts.deleteContext.run(id).changes > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface ContextRow {
+  id: string;
+  url: string;
+  kind: StoredContext['kind'];
+  body: string;
+  created_at: string;
+  last_usage: string | null;
+  hits: number;
+}
+
+function contextFromRow(r: ContextRow): StoredContext {
+  const c: StoredContext = { id: r.id, url: r.url, kind: r.kind, body: JSON.parse(r.body), createdAt: r.created_at, numberOfHits: r.hits };
+  if (r.last_usage) c.lastUsage = r.last_usage;
+  return c;
+}
