@@ -1,6 +1,7 @@
 /**
- * SQLite schema and its migrations. `user_version` records the applied step, so an old file is
- * brought forward on open and a newer one is refused rather than misread.
+ * SQLite schema and its migrations. Each part of the engine (entities, history, subscriptions,
+ * registrations) owns a named list of steps; `schema_migration` records how far each list has
+ * been applied, so an old file is brought forward on open and a newer one is refused.
  */
 import type Database from 'better-sqlite3';
 
@@ -36,15 +37,22 @@ const MIGRATIONS: string[] = [
    );`,
 ];
 
-export function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`store schema version ${version} is newer than this twinbox (${MIGRATIONS.length}); upgrade twinbox`);
+/** Applies the steps of `part` not yet applied, each in its own transaction. */
+export function migratePart(db: Database.Database, part: string, steps: string[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migration (part TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  const row = db.prepare<[string], { version: number }>('SELECT version FROM schema_migration WHERE part = ?').get(part);
+  const version = row?.version ?? 0;
+  if (version > steps.length) {
+    throw new Error(`store schema '${part}' version ${version} is newer than this twinbox (${steps.length}); upgrade twinbox`);
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
+  for (let v = version; v < steps.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
+      db.exec(steps[v]);
+      db.prepare('INSERT OR REPLACE INTO schema_migration (part, version) VALUES (?, ?)').run(part, v + 1);
     })();
   }
+}
+
+export function migrate(db: Database.Database): void {
+  migratePart(db, 'entities', MIGRATIONS);
 }

@@ -28,6 +28,12 @@ import { migrate } from './schema.ts';
 
 type Db = Database.Database;
 
+/**
+ * Work that must commit or roll back together with an entity write: history instances, the
+ * change log that feeds subscriptions. Runs synchronously inside the write transaction.
+ */
+export type SqliteWriteHook = (tenant: Tenant, changes: EntityChange[]) => void;
+
 function typesOf(node: TypeNode | undefined): { exact: string[] | undefined; needsRefine: boolean } {
   if (!node) return { exact: undefined, needsRefine: false };
   if (node.kind === 'type') return { exact: [node.name], needsRefine: false };
@@ -42,6 +48,7 @@ export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   private readonly db: Db;
   private readonly stmts;
+  private readonly writeHooks: SqliteWriteHook[] = [];
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -81,6 +88,11 @@ export class SqliteStore implements Store {
   /** The underlying database, for engine-specific extensions (history, notifications) in this folder. */
   get database(): Db {
     return this.db;
+  }
+
+  /** Registers work to run inside every entity write transaction, after the entity rows. */
+  addWriteHook(hook: SqliteWriteHook): void {
+    this.writeHooks.push(hook);
   }
 
   async getEntity(tenant: Tenant, id: string): Promise<Entity | undefined> {
@@ -208,6 +220,7 @@ export class SqliteStore implements Store {
         current.set(w.id, w.entity);
         changes.push({ id: w.id, before, after: w.entity });
       }
+      if (changes.length > 0) for (const hook of this.writeHooks) hook(tenant, changes);
       return { result: plan.result, changes };
     });
     return run.immediate();
