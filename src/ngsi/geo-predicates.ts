@@ -77,11 +77,16 @@ export function distanceM(from: Position, g: GeoJsonGeometry): number {
     case 'LineString':
       return pointToLineDistance(from, line(g.coordinates), options);
     case 'MultiLineString':
-      return Math.min(...(g.coordinates as unknown[]).map((l) => pointToLineDistance(from, line(l), options)));
+      return Math.min(
+        ...(g.coordinates as unknown[]).map((l) => pointToLineDistance(from, line(l), options)),
+      );
     case 'Polygon':
     case 'MultiPolygon':
       // turf signs the distance negative inside the polygon.
-      return Math.max(0, pointToPolygonDistance(from, turf(g) as Parameters<typeof pointToPolygonDistance>[1], options));
+      return Math.max(
+        0,
+        pointToPolygonDistance(from, turf(g) as Parameters<typeof pointToPolygonDistance>[1], options),
+      );
   }
 }
 
@@ -95,7 +100,8 @@ function containsPart(outer: GeoJsonGeometry, part: Simple): boolean {
   if (DIMENSION[part.type] > DIMENSION[outer.type]) return false;
   // turf has no MultiLineString container; its other containers take every simple part that
   // the dimension check lets through.
-  if (outer.type === 'MultiLineString') return parts(outer).some((line) => booleanContains(turf(line), turf(part)));
+  if (outer.type === 'MultiLineString')
+    return parts(outer).some((line) => booleanContains(turf(line), turf(part)));
   return booleanContains(turf(outer), turf(part));
 }
 

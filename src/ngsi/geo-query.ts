@@ -59,26 +59,33 @@ export function parseGeoQuery(params: GeoQueryParams, expand: (term: string) => 
     (k) => params[k] === undefined || params[k] === '',
   );
   if (missing.length > 0) {
-    return badRequest(`geo-query: ${missing.join(', ')} missing (georel, geometry and coordinates go together)`);
+    return badRequest(
+      `geo-query: ${missing.join(', ')} missing (georel, geometry and coordinates go together)`,
+    );
   }
   const georel = parseGeorel(params.georel as string);
   if (!georel.ok) return georel;
 
   const type = GEOMETRY_TYPES.find((t) => t.toLowerCase() === String(params.geometry).toLowerCase());
   if (type === undefined) {
-    return badRequest(`geometry: unknown geometry type "${params.geometry}" (expected ${GEOMETRY_TYPES.join(', ')})`);
+    return badRequest(
+      `geometry: unknown geometry type "${params.geometry}" (expected ${GEOMETRY_TYPES.join(', ')})`,
+    );
   }
   let coordinates: unknown = params.coordinates;
   if (typeof coordinates === 'string') {
     try {
       coordinates = JSON.parse(coordinates);
     } catch {
-      return badRequest(`coordinates: not a JSON array: ${JSON.stringify(truncate(params.coordinates as string))}`);
+      return badRequest(
+        `coordinates: not a JSON array: ${JSON.stringify(truncate(params.coordinates as string))}`,
+      );
     }
   }
   if (!Array.isArray(coordinates)) return badRequest('coordinates: must be a JSON array');
   const geometry = validateGeometry({ type, coordinates });
-  if (!geometry.ok) return badRequest(geometry.problem.detail.replace(/^geometry\.coordinates/, 'coordinates'));
+  if (!geometry.ok)
+    return badRequest(geometry.problem.detail.replace(/^geometry\.coordinates/, 'coordinates'));
   if (georel.value.kind === 'near' && type !== 'Point') {
     return badRequest(`georel: near needs a Point geometry, found ${type} (clause 4.10)`);
   }
@@ -151,18 +158,29 @@ function parseGeorel(text: string): Result<GeoRel> {
       `georel: unknown relation "${truncate(head)}" (expected near, within, contains, intersects, overlaps, disjoint or equals)`,
     );
   }
-  if (modifiers.length === 0) return badRequest('georel: near needs ;maxDistance==<metres> or ;minDistance==<metres>');
+  if (modifiers.length === 0)
+    return badRequest('georel: near needs ;maxDistance==<metres> or ;minDistance==<metres>');
   const rel: GeoRel & { kind: 'near' } = { kind: 'near' };
   for (const m of modifiers) {
     const match = /^(maxDistance|minDistance)==(.*)$/.exec(m);
-    if (!match) return badRequest(`georel: expected maxDistance==<metres> or minDistance==<metres>, found "${truncate(m)}"`);
+    if (!match)
+      return badRequest(
+        `georel: expected maxDistance==<metres> or minDistance==<metres>, found "${truncate(m)}"`,
+      );
     const [, name, value] = match;
-    if (!NUMBER.test(value)) return badRequest(`georel: ${name} must be a non-negative number of metres, found "${truncate(value)}"`);
+    if (!NUMBER.test(value))
+      return badRequest(
+        `georel: ${name} must be a non-negative number of metres, found "${truncate(value)}"`,
+      );
     const key = name === 'maxDistance' ? 'maxDistanceM' : 'minDistanceM';
     if (rel[key] !== undefined) return badRequest(`georel: ${name} given twice`);
     rel[key] = Number(value);
   }
-  if (rel.maxDistanceM !== undefined && rel.minDistanceM !== undefined && rel.minDistanceM > rel.maxDistanceM) {
+  if (
+    rel.maxDistanceM !== undefined &&
+    rel.minDistanceM !== undefined &&
+    rel.minDistanceM > rel.maxDistanceM
+  ) {
     return badRequest(`georel: minDistance ${rel.minDistanceM} exceeds maxDistance ${rel.maxDistanceM}`);
   }
   return ok(rel);
