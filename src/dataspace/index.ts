@@ -1,3 +1,5 @@
+export * from './dcat.ts';
+export * from './dcat-export.ts';
 export * from './dsp.ts';
 export * from './dsp-state.ts';
 export * from './odrl.ts';
