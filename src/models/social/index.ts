@@ -19,7 +19,7 @@ export {
   type DistrictOptions,
   districtsFromGeoJson,
 } from './districts.ts';
-export { containsPoint, type PolygonRings, polygonAreaKm2, preparePolygon } from './geometry.ts';
+export { containsPoint, type PolygonRings, type PreparedPolygon, polygonAreaKm2, preparePolygon } from './geometry.ts';
 export {
   districtWeights,
   type Indicator,

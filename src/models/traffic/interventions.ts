@@ -48,7 +48,13 @@ export type Intervention =
     }
   | { type: 'toll'; select: LinkSelection; toll: number }
   | { type: 'cordon'; area: Area; toll: number; allowedShare: number }
-  | { type: 'demand'; zones: number[]; area?: Area; factor: number; direction: 'origin' | 'destination' | 'both' }
+  | {
+      type: 'demand';
+      zones: number[];
+      area?: Area;
+      factor: number;
+      direction: 'origin' | 'destination' | 'both';
+    }
   | { type: 'fleet'; evShare: number };
 
 export interface InterventionDocument {
@@ -113,12 +119,15 @@ export function parseInterventions(doc: unknown): Checked<InterventionDocument> 
   const errors: string[] = [];
   if (!isObj(doc)) return { ok: false, errors: ['document: expected a JSON object'] };
   for (const k of Object.keys(doc)) {
-    if (!['name', 'description', 'valueOfTimePerHour', 'interventions'].includes(k)) errors.push(`${k}: unknown field`);
+    if (!['name', 'description', 'valueOfTimePerHour', 'interventions'].includes(k))
+      errors.push(`${k}: unknown field`);
   }
   if (typeof doc.name !== 'string' || doc.name === '') errors.push('name: expected a non-empty string');
-  if (doc.description !== undefined && typeof doc.description !== 'string') errors.push('description: expected a string');
+  if (doc.description !== undefined && typeof doc.description !== 'string')
+    errors.push('description: expected a string');
   const vot = doc.valueOfTimePerHour;
-  if (vot !== undefined && !(typeof vot === 'number' && vot > 0)) errors.push('valueOfTimePerHour: expected a number > 0');
+  if (vot !== undefined && !(typeof vot === 'number' && vot > 0))
+    errors.push('valueOfTimePerHour: expected a number > 0');
   if (!Array.isArray(doc.interventions)) errors.push('interventions: expected an array');
   const list: Intervention[] = [];
   (Array.isArray(doc.interventions) ? doc.interventions : []).forEach((raw, i) => {
@@ -129,13 +138,20 @@ export function parseInterventions(doc: unknown): Checked<InterventionDocument> 
     }
     const type = raw.type as Intervention['type'];
     if (!(typeof type === 'string' && type in FIELDS)) {
-      errors.push(`${at}.type: expected one of ${Object.keys(FIELDS).join(', ')}, got ${JSON.stringify(raw.type)}`);
+      errors.push(
+        `${at}.type: expected one of ${Object.keys(FIELDS).join(', ')}, got ${JSON.stringify(raw.type)}`,
+      );
       return;
     }
     for (const k of Object.keys(raw)) {
       if (k !== 'type' && !FIELDS[type].includes(k)) errors.push(`${at}.${k}: unknown field for ${type}`);
     }
-    const num = (k: string, test: (v: number) => boolean, rule: string, optional = false): number | undefined => {
+    const num = (
+      k: string,
+      test: (v: number) => boolean,
+      rule: string,
+      optional = false,
+    ): number | undefined => {
       const v = raw[k];
       if (v === undefined && optional) return undefined;
       if (typeof v !== 'number' || !Number.isFinite(v) || !test(v)) {
@@ -156,13 +172,18 @@ export function parseInterventions(doc: unknown): Checked<InterventionDocument> 
         if (!Array.isArray(raw.links)) errors.push(`${at}.links: expected an array of [from, to] node ids`);
         else {
           raw.links.forEach((l, j) => {
-            if (Array.isArray(l) && l.length === 2 && l.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+            if (
+              Array.isArray(l) &&
+              l.length === 2 &&
+              l.every((n) => typeof n === 'number' && Number.isFinite(n))
+            ) {
               links.push([l[0], l[1]]);
             } else errors.push(`${at}.links[${j}]: expected [from, to] node ids, got ${JSON.stringify(l)}`);
           });
         }
       }
-      if (raw.links === undefined && raw.area === undefined) errors.push(`${at}: select links with "links" or "area"`);
+      if (raw.links === undefined && raw.area === undefined)
+        errors.push(`${at}: select links with "links" or "area"`);
       return { links, area, bothDirections: both === true };
     };
     switch (type) {
@@ -172,7 +193,8 @@ export function parseInterventions(doc: unknown): Checked<InterventionDocument> 
       case 'capacity': {
         const select = selection();
         const given = ['factor', 'capacityVehPerH', 'lanes'].filter((k) => raw[k] !== undefined);
-        if (given.length !== 1) errors.push(`${at}: give exactly one of factor, capacityVehPerH, lanes (+ currentLanes)`);
+        if (given.length !== 1)
+          errors.push(`${at}: give exactly one of factor, capacityVehPerH, lanes (+ currentLanes)`);
         if (raw.lanes !== undefined) {
           const lanes = num('lanes', nonNegative, 'a number of lanes >= 0');
           const current = num('currentLanes', positive, 'the current number of lanes > 0');
@@ -204,9 +226,25 @@ export function parseInterventions(doc: unknown): Checked<InterventionDocument> 
         const lengthKm = num('lengthKm', positive, 'a length in km > 0', true);
         const b = num('b', nonNegative, 'a BPR b >= 0', true);
         const power = num('power', nonNegative, 'a BPR power >= 0', true);
-        if (from !== undefined && to !== undefined && from === to) errors.push(`${at}: from and to are the same node`);
-        if (from !== undefined && to !== undefined && capacityVehPerH !== undefined && speedKmh !== undefined) {
-          list.push({ type, from, to, capacityVehPerH, speedKmh, lengthKm, b, power, bothDirections: both === true });
+        if (from !== undefined && to !== undefined && from === to)
+          errors.push(`${at}: from and to are the same node`);
+        if (
+          from !== undefined &&
+          to !== undefined &&
+          capacityVehPerH !== undefined &&
+          speedKmh !== undefined
+        ) {
+          list.push({
+            type,
+            from,
+            to,
+            capacityVehPerH,
+            speedKmh,
+            lengthKm,
+            b,
+            power,
+            bothDirections: both === true,
+          });
         }
         break;
       }
@@ -229,11 +267,15 @@ export function parseInterventions(doc: unknown): Checked<InterventionDocument> 
       case 'demand': {
         const zones: number[] = [];
         if (raw.zones !== undefined) {
-          if (Array.isArray(raw.zones) && raw.zones.every((z) => typeof z === 'number' && Number.isInteger(z))) {
+          if (
+            Array.isArray(raw.zones) &&
+            raw.zones.every((z) => typeof z === 'number' && Number.isInteger(z))
+          ) {
             zones.push(...(raw.zones as number[]));
           } else errors.push(`${at}.zones: expected an array of zone ids`);
         }
-        if (raw.zones === undefined && raw.area === undefined) errors.push(`${at}: select zones with "zones" or "area"`);
+        if (raw.zones === undefined && raw.area === undefined)
+          errors.push(`${at}: select zones with "zones" or "area"`);
         const factor = num('factor', nonNegative, 'a factor >= 0');
         const direction = raw.direction ?? 'both';
         if (!['origin', 'destination', 'both'].includes(direction as string)) {
@@ -297,7 +339,9 @@ export interface AppliedScenario {
 /** Great-circle distance (haversine, IUGG mean radius). */
 function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
   const r = Math.PI / 180;
-  const s = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  const s =
+    Math.sin(((lat2 - lat1) * r) / 2) ** 2 +
+    Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
   return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(s)));
 }
 
@@ -338,7 +382,9 @@ export function applyInterventions(
   const idToNode = new Map<number, number>();
   for (let i = 0; i < n; i++) idToNode.set(base.nodeId[i], i);
   const hasCoords = base.lon !== undefined && base.lat !== undefined;
-  const needsToll = doc.interventions.some((iv) => (iv.type === 'toll' || iv.type === 'cordon') && iv.toll > 0);
+  const needsToll = doc.interventions.some(
+    (iv) => (iv.type === 'toll' || iv.type === 'cordon') && iv.toll > 0,
+  );
   // Minutes (network time units) per money unit.
   const tollFactor = doc.valueOfTimePerHour ? 1 / (doc.valueOfTimePerHour * units.timeH) : base.tollFactor;
   if (needsToll && !(tollFactor > 0)) {
@@ -365,7 +411,8 @@ export function applyInterventions(
   let evShare: number | null = null;
   const odFactor = new Float64Array(demand.dest.length).fill(1);
   const zoneOf = new Int32Array(demand.dest.length);
-  for (let o = 0; o < demand.zoneCount; o++) for (let e = demand.start[o]; e < demand.start[o + 1]; e++) zoneOf[e] = o;
+  for (let o = 0; o < demand.zoneCount; o++)
+    for (let e = demand.start[o]; e < demand.start[o + 1]; e++) zoneOf[e] = o;
   let fftSum = 0;
   for (let a = 0; a < m; a++) fftSum += base.freeFlowTime[a];
 
@@ -404,13 +451,23 @@ export function applyInterventions(
       const inside = nodesIn(s.area, at);
       if (inside) {
         // A link is in an area when both its ends are: a street, not one that merely touches it.
-        for (let a = 0; a < w.from.length; a++) if (w.alive[a] && inside[w.from[a]] && inside[w.to[a]]) chosen.add(a);
+        for (let a = 0; a < w.from.length; a++)
+          if (w.alive[a] && inside[w.from[a]] && inside[w.to[a]]) chosen.add(a);
       }
     }
     if (chosen.size === 0 && errors.length === 0) errors.push(`${at}: selects no link`);
     return [...chosen].sort((x, y) => x - y);
   };
-  const addLink = (i: number, k: number, capacity: number, lengthUnits: number, fft: number, b: number, power: number, speed: number) => {
+  const addLink = (
+    i: number,
+    k: number,
+    capacity: number,
+    lengthUnits: number,
+    fft: number,
+    b: number,
+    power: number,
+    speed: number,
+  ) => {
     w.from.push(i);
     w.to.push(k);
     w.capacity.push(capacity);
@@ -437,8 +494,11 @@ export function applyInterventions(
       }
       case 'capacity': {
         const links = select(iv.select, at);
-        for (const a of links) w.capacity[a] = iv.factor !== undefined ? w.capacity[a] * iv.factor : iv.capacityVehPerH!;
-        changes.push(`${at} capacity: ${links.length} link(s) ${iv.factor !== undefined ? `× ${iv.factor}` : `set to ${iv.capacityVehPerH} veh/h`}`);
+        for (const a of links)
+          w.capacity[a] = iv.factor !== undefined ? w.capacity[a] * iv.factor : iv.capacityVehPerH!;
+        changes.push(
+          `${at} capacity: ${links.length} link(s) ${iv.factor !== undefined ? `× ${iv.factor}` : `set to ${iv.capacityVehPerH} veh/h`}`,
+        );
         break;
       }
       case 'speedLimit': {
@@ -469,7 +529,9 @@ export function applyInterventions(
         const fft = km / iv.speedKmh / units.timeH;
         addLink(i, k, iv.capacityVehPerH, km / units.lengthKm, fft, b, p, iv.speedKmh);
         if (iv.bothDirections) addLink(k, i, iv.capacityVehPerH, km / units.lengthKm, fft, b, p, iv.speedKmh);
-        changes.push(`${at} addLink: ${iv.from} → ${iv.to}${iv.bothDirections ? ' and back' : ''}, ${km.toFixed(3)} km`);
+        changes.push(
+          `${at} addLink: ${iv.from} → ${iv.to}${iv.bothDirections ? ' and back' : ''}, ${km.toFixed(3)} km`,
+        );
         break;
       }
       case 'toll': {
@@ -508,7 +570,9 @@ export function applyInterventions(
         if (entries === 0) errors.push(`${at}: no link enters the cordon (${nodes} node(s) inside)`);
         changes.push(
           `${at} cordon: ${nodes} node(s) inside, ${entries} entry link(s), toll ${iv.toll}` +
-            (iv.allowedShare < 1 ? `, ${kept.toFixed(1)} of ${crossing.toFixed(1)} crossing trips allowed, through traffic banned` : ''),
+            (iv.allowedShare < 1
+              ? `, ${kept.toFixed(1)} of ${crossing.toFixed(1)} crossing trips allowed, through traffic banned`
+              : ''),
         );
         break;
       }
@@ -527,13 +591,16 @@ export function applyInterventions(
         let after = 0;
         for (let e = 0; e < demand.dest.length; e++) {
           const hit =
-            (iv.direction !== 'destination' && zones[zoneOf[e]]) || (iv.direction !== 'origin' && zones[demand.dest[e]]);
+            (iv.direction !== 'destination' && zones[zoneOf[e]]) ||
+            (iv.direction !== 'origin' && zones[demand.dest[e]]);
           if (!hit) continue;
           before += demand.trips[e] * odFactor[e];
           odFactor[e] *= iv.factor;
           after += demand.trips[e] * odFactor[e];
         }
-        changes.push(`${at} demand: trips of ${zones.reduce((s, z) => s + z, 0)} zone(s) ${before.toFixed(1)} → ${after.toFixed(1)}`);
+        changes.push(
+          `${at} demand: trips of ${zones.reduce((s, z) => s + z, 0)} zone(s) ${before.toFixed(1)} → ${after.toFixed(1)}`,
+        );
         break;
       }
       case 'fleet':
@@ -550,7 +617,10 @@ export function applyInterventions(
   const tollMoney = pickF(w.toll);
   const banPenalty = pickF(w.penalty);
   // Generalized cost in time units carried by `toll` with factor 1: money × factor + ban penalty.
-  const timeToll = Float64Array.from(keep, (a) => (tollFactor > 0 ? w.toll[a] * tollFactor : 0) + w.penalty[a]);
+  const timeToll = Float64Array.from(
+    keep,
+    (a) => (tollFactor > 0 ? w.toll[a] * tollFactor : 0) + w.penalty[a],
+  );
   const table: LinkTable = {
     ...base,
     from: Int32Array.from(keep, (a) => w.from[a]),
@@ -577,7 +647,9 @@ export function applyInterventions(
     trips.push(demand.trips[e] * odFactor[e]);
   }
   const baseline =
-    doc.valueOfTimePerHour && tollFactor !== base.tollFactor ? buildNetwork({ ...base, tollFactor }, 'baseline') : base;
+    doc.valueOfTimePerHour && tollFactor !== base.tollFactor
+      ? buildNetwork({ ...base, tollFactor }, 'baseline')
+      : base;
   return {
     ok: true,
     value: {
