@@ -1,6 +1,7 @@
 export * from './dcat.ts';
 export * from './dcat-export.ts';
 export * from './dsp.ts';
+export * from './dsp-catalog.ts';
 export * from './dsp-state.ts';
 export * from './odrl.ts';
 export * from './odrl-evaluate.ts';

@@ -19,6 +19,7 @@ import {
   contractRequestMessage,
   datasetRequestMessage,
   dspaceVersion,
+  dspCatalog,
   httpDataAddress,
   type MessageOffer,
   rootCatalog,
@@ -257,4 +258,48 @@ test('every message the builders produce validates against the DSP schemas', () 
   for (const [schema, message] of cases) assert.equal(check(schema, message), undefined);
   assert.equal(agreement.target, offer.target);
   assert.deepEqual(agreement.permission, offer.permission);
+});
+
+test('the DSP catalogue made from a publisher description validates and keeps only negotiable datasets', () => {
+  const check = validator();
+  const catalog = dspCatalog(
+    {
+      id: 'https://leipzig.example/catalog',
+      title: 'Leipzig',
+      description: 'Datasets offered to the federation',
+      publisher: { id: 'https://leipzig.example/#city', name: 'Stadt Leipzig' },
+      services: [
+        { id: 'https://leipzig.example/dsp', title: 'DSP', endpointURL: 'https://leipzig.example/dsp' },
+      ],
+      datasets: [
+        {
+          id: 'https://leipzig.example/dataset/ev',
+          title: 'EV charging',
+          description: 'Charging points',
+          distributions: [
+            {
+              id: 'https://leipzig.example/dataset/ev/api',
+              accessURL: 'https://leipzig.example/ngsi-ld/v1',
+              accessService: 'https://leipzig.example/dsp',
+            },
+          ],
+          offers: [catalogOffer],
+        },
+        {
+          id: 'https://leipzig.example/dataset/open',
+          title: 'Open',
+          description: 'No offer',
+          distributions: [],
+          offers: [],
+        },
+      ],
+    },
+    'did:web:leipzig.example',
+  );
+  assert.equal(check('catalog/catalog-schema.json', catalog), undefined);
+  assert.deepEqual(
+    catalog.dataset?.map((d) => d['@id']),
+    ['https://leipzig.example/dataset/ev'],
+  );
+  assert.equal(catalog.participantId, 'did:web:leipzig.example');
 });
