@@ -80,9 +80,9 @@ test('a cordon charges entries only and a limited traffic zone keeps the allowed
   if (!r.ok) assert.fail(r.errors.join('\n'));
   const inside = new Set([9, 10, 11]);
   for (let a = 0; a < r.value.network.linkCount; a++) {
-    const f = net.nodeId[r.value.network.from[a]];
-    const t = net.nodeId[r.value.network.to[a]];
-    const entry = !inside.has(f) && inside.has(t);
+    const f: number = net.nodeId[r.value.network.from[a]];
+    const t: number = net.nodeId[r.value.network.to[a]];
+    const entry: boolean = !inside.has(f) && inside.has(t);
     assert.equal(r.value.tollMoney[a], entry ? 2 : 0, `${f} → ${t}`);
   }
   assert.deepEqual(
