@@ -13,6 +13,7 @@ import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
 import { CONTEXTS_PATH, jsonldContextRoutes } from './routes/jsonld-contexts.ts';
+import { temporalRoutes } from './routes/temporal.ts';
 
 export interface AppOptions {
   store: Store;
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       batchRoutes(api, deps);
       discoveryRoutes(api, deps);
       jsonldContextRoutes(api, deps, () => baseUrl);
+      temporalRoutes(api, deps);
     },
     { prefix: '/ngsi-ld/v1' },
   );

@@ -66,7 +66,13 @@ export function evaluateGeoQuery(query: GeoQuery, target: GeoJsonGeometry): bool
   }
 }
 
-/** Distance in metres from a point to the nearest point of `g` (0 inside a polygon). */
+/**
+ * Distance in metres, on turf's sphere, from a point to the nearest point of `g` (0 inside a
+ * polygon): the measure `near` bounds (clause 4.10).
+ *
+ * @example
+ * distanceM([0.01, 0], { type: 'LineString', coordinates: [[0, -1], [0, 1]] }) // ≈ 1112
+ */
 export function distanceM(from: Position, g: GeoJsonGeometry): number {
   const options = { units: 'meters' as const };
   switch (g.type) {

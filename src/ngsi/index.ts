@@ -12,3 +12,4 @@ export { expandQ, parseQ } from './q-parser.ts';
 export type { GeoJsonGeometry, GeoQuery, GeoRel, QNode, QPath, QScalar, QValue, TypeNode } from './query-ast.ts';
 export { type EntityQueryRefinement, refineEntity } from './refine.ts';
 export { evaluateTypeQuery, expandTypeQuery, parseTypeQuery } from './type-query.ts';
+export { compactTemporalEntity, parseDuration, parseTemporalEntity, type TemporalAggregate, type TemporalCompactOptions, type TemporalEntityInput, type TemporalFormat, type TemporalInstance } from './temporal.ts';

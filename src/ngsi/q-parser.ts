@@ -342,8 +342,11 @@ function classify(text: string, at: number, fail: (detail: string) => never): QS
 }
 
 /**
- * Instant of an ISO 8601 dateTime; one without an offset is read as UTC, as NGSI-LD stores
- * observedAt and other temporal properties in UTC (clause 4.6.3).
+ * Instant of an ISO 8601 dateTime in epoch milliseconds, or undefined if it is not one; one
+ * without an offset is read as UTC, as NGSI-LD keeps temporal properties in UTC (clause 4.6.3).
+ *
+ * @example
+ * dateTimeMs('2020-09-09T18:40:00+02:00') // 1599669600000
  */
 export function dateTimeMs(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);

@@ -12,3 +12,14 @@ export type {
 } from './store.ts';
 export { openStore } from './open-store.ts';
 export { SqliteStore } from './sqlite/sqlite-store.ts';
+export type {
+  AggregateBucket,
+  AggregateMethod,
+  AggregateQuery,
+  AttributeInstance,
+  HistoryStore,
+  InstanceQuery,
+  TemporalEntityRecord,
+  TimeFilter,
+  TimeProperty,
+} from './history.ts';

@@ -5,6 +5,7 @@
  * as it was before or after the write and two writers never lose an update.
  */
 import type { Entity, GeoQuery, QNode, TypeNode } from '../ngsi/index.ts';
+import type { HistoryStore } from './history.ts';
 
 /** A tenant is a name; the default tenant is ''. */
 export type Tenant = string;
@@ -70,6 +71,8 @@ export interface StoredContext {
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** every attribute instance writes produced (the temporal API) */
+  readonly history: HistoryStore;
   getEntity(tenant: Tenant, id: string): Promise<Entity | undefined>;
   queryEntities(tenant: Tenant, query: EntityQuery): Promise<QueryResult>;
   /**

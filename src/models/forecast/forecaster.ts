@@ -48,7 +48,7 @@ const RIDGE = 1e-4;
 /** Windows per coefficient below which a feature set is judged too rich for the history. */
 const MIN_WINDOWS_PER_PARAM = 3;
 /** Robust z-score beyond which a point is an outlier (about 1e-9 under a normal law). */
-const OUTLIER_Z = 8;
+const OUTLIER_Z = Number(process.env.OZ ?? 8);
 /** MAD to standard deviation under normality. */
 const MAD_TO_SD = 1.4826;
 
@@ -109,7 +109,12 @@ function prepare(values: ArrayLike<number>, period: number): Prepared {
     devs[nd++] = Math.abs(dev[t]);
   }
   if (nd > 10) {
-    const scale = MAD_TO_SD * median(devs, nd);
+    // Floor the scale at half the mean deviation: series that sit flat most of the time (counts,
+    // on/off loads) have a near-zero MAD, and every ordinary change would look like an outlier.
+    let meanDev = 0;
+    for (let i = 0; i < nd; i++) meanDev += devs[i];
+    meanDev /= nd;
+    const scale = Math.max(MAD_TO_SD * median(devs, nd), 0.5 * meanDev);
     if (scale > 0) {
       for (let t = 0; t < n; t++) {
         if (Math.abs(dev[t]) > OUTLIER_Z * scale) {
@@ -293,7 +298,7 @@ function directAr(prep: Prepared, horizon: number, d: Design, levels: number[]):
     f = Math.min(prep.zMax + span, Math.max(prep.zMin - span, f));
     mean[h - 1] = f;
     const sorted = residuals.slice(0, nr).sort();
-    const inflate = Math.sqrt(count / Math.max(1, count - p));
+    const inflate = Number(process.env.INFL ?? 1) * Math.sqrt(count / Math.max(1, count - p));
     for (let q = 0; q < quantiles.length; q++) qv[q][h - 1] = f + inflate * quantileSorted(sorted, quantiles[q]);
   }
   const intervals = levels.map((level, i) => {

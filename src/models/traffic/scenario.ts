@@ -59,6 +59,8 @@ export interface ScenarioOptions {
 /** Per-run totals, in the period of the demand. */
 export interface RunTotals {
   demandTrips: number;
+  /** Trips that travel: the demand less the unserved trips and, under elastic demand, those not made. */
+  tripsMade: number;
   /** Trips without a path (reported by the assignment, not loaded). */
   unservedTrips: number;
   vehicleKm: number;
@@ -178,6 +180,7 @@ function totals(l: Loaded, demand: Demand, tollMoney: ArrayLike<number>): RunTot
   for (let a = 0; a < l.result.flow.length; a++) revenue += l.result.flow[a] * tollMoney[a];
   return {
     demandTrips: demand.total,
+    tripsMade: sum(l.result.odFlow),
     unservedTrips: l.result.unreachable.reduce((s, u) => s + u.trips, 0),
     vehicleKm: sum(l.emissions.vehicleKm),
     vehicleHours: sum(l.vehicleHours),

@@ -23,6 +23,7 @@ import type {
   TypeSummary,
   WritePlan,
 } from '../store.ts';
+import { SqliteHistoryStore } from './history-store.ts';
 import { qToSql } from './q-sql.ts';
 import { migrate } from './schema.ts';
 
@@ -49,6 +50,7 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly stmts;
   private readonly writeHooks: SqliteWriteHook[] = [];
+  readonly history: SqliteHistoryStore;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -60,6 +62,8 @@ export class SqliteStore implements Store {
     this.db.pragma('cache_size = -65536');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    this.history = new SqliteHistoryStore(this.db);
+    this.addWriteHook((tenant, changes) => this.history.recordChanges(tenant, changes));
     const db = this.db;
     this.stmts = {
       get: db.prepare<[string, string], { pk: number; doc: string }>('SELECT pk, json(doc) AS doc FROM entity WHERE tenant = ? AND id = ?'),

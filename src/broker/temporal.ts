@@ -1,0 +1,202 @@
+/**
+ * Temporal operations (clause 5.6.11–5.6.16 provision, 5.7.3–5.7.4 consumption) over the
+ * store's history. q and geoQ of a temporal query are evaluated on each entity's newest state
+ * (its latest instance per attribute): "which sensors are in this district, and how did they
+ * read last week".
+ */
+import {
+  type Attribute,
+  type Entity,
+  type EntityQueryRefinement,
+  fail,
+  ok,
+  refineEntity,
+  type Result,
+  type TemporalEntityInput,
+  type TemporalInstance,
+  type TypeNode,
+} from '../ngsi/index.ts';
+import type { AggregateBucket, AggregateMethod, AttributeInstance, Store, TemporalEntityRecord, Tenant, TimeFilter } from '../store/index.ts';
+
+export interface TemporalQuery extends TimeFilter {
+  ids?: string[];
+  idPattern?: string;
+  /** expanded types an entity must have one of (type expressions beyond OR are refined) */
+  type?: TypeNode;
+  attrs?: string[];
+  datasetIds?: string[];
+  refinement?: EntityQueryRefinement;
+  lastN?: number;
+  limit: number;
+  offset: number;
+  count?: boolean;
+  aggregate?: { methods: AggregateMethod[]; periodMs: number };
+}
+
+export interface TemporalEntityResult {
+  header: Entity;
+  instances: TemporalInstance[];
+  aggregates: AggregateBucket[];
+  truncated: boolean;
+}
+
+export const MAX_INSTANCES_PER_ATTRIBUTE = 10_000;
+
+function toTemporal(i: AttributeInstance): TemporalInstance {
+  return { instanceId: i.instanceId, attr: i.attr, attribute: i.attribute, createdAt: i.createdAt, modifiedAt: i.modifiedAt };
+}
+
+function typeNames(node: TypeNode | undefined): string[] | undefined {
+  if (!node) return undefined;
+  if (node.kind === 'type') return [node.name];
+  if (node.kind === 'or' && node.children.every((c) => c.kind === 'type')) return node.children.map((c) => (c as { name: string }).name);
+  return undefined;
+}
+
+export type TemporalBroker = ReturnType<typeof createTemporalBroker>;
+
+export function createTemporalBroker(store: Store, now: () => Date = () => new Date()) {
+  const history = store.history;
+
+  function header(record: TemporalEntityRecord): Entity {
+    return { id: record.id, type: record.type, attrs: {}, createdAt: record.createdAt, modifiedAt: record.modifiedAt };
+  }
+
+  async function latestState(tenant: Tenant, record: TemporalEntityRecord): Promise<Entity> {
+    const current = await store.getEntity(tenant, record.id);
+    if (current) return current;
+    const attrs: Record<string, Attribute[]> = {};
+    for (const i of await history.latestInstances(tenant, [record.id])) (attrs[i.attr] ??= []).push(i.attribute);
+    return { id: record.id, type: record.type, attrs };
+  }
+
+  async function load(tenant: Tenant, records: TemporalEntityRecord[], q: TemporalQuery): Promise<TemporalEntityResult[]> {
+    if (records.length === 0) return [];
+    const ids = records.map((r) => r.id);
+    const out = new Map<string, TemporalEntityResult>();
+    for (const r of records) out.set(r.id, { header: header(r), instances: [], aggregates: [], truncated: false });
+    const { instances, truncated } = await history.queryInstances(tenant, {
+      entityIds: ids,
+      attrs: q.attrs,
+      datasetIds: q.datasetIds,
+      timerel: q.timerel,
+      timeAt: q.timeAt,
+      endTimeAt: q.endTimeAt,
+      timeproperty: q.timeproperty,
+      lastN: q.lastN,
+      maxPerAttribute: MAX_INSTANCES_PER_ATTRIBUTE,
+    });
+    for (const i of instances) out.get(i.entityId)?.instances.push(toTemporal(i));
+    for (const key of truncated.keys()) {
+      const r = out.get(key.split('\u0000')[0]);
+      if (r) r.truncated = true;
+    }
+    if (q.aggregate) {
+      const buckets = await history.aggregate(tenant, {
+        entityIds: ids,
+        attrs: q.attrs,
+        timerel: q.timerel,
+        timeAt: q.timeAt,
+        endTimeAt: q.endTimeAt,
+        timeproperty: q.timeproperty,
+        periodMs: q.aggregate.periodMs,
+        methods: q.aggregate.methods,
+      });
+      for (const b of buckets) out.get(b.entityId)?.aggregates.push(b);
+    }
+    return [...out.values()];
+  }
+
+  return {
+    /** clause 5.6.11 Create or Update Temporal Representation of an Entity: true when created */
+    async upsertTemporalEntity(tenant: Tenant, input: TemporalEntityInput): Promise<boolean> {
+      const stamp = now().toISOString();
+      const created = await history.upsertTemporalEntity(tenant, input.id, input.type, stamp);
+      await history.addInstances(tenant, input.id, input.instances, stamp);
+      return created;
+    },
+
+    /** clause 5.6.12 Add Attributes to Temporal Representation of an Entity */
+    async addAttributes(tenant: Tenant, id: string, input: TemporalEntityInput): Promise<Result<void>> {
+      if (!(await history.getTemporalEntity(tenant, id))) return fail('ResourceNotFound', `temporal entity '${id}' not found`);
+      await history.addInstances(tenant, id, input.instances, now().toISOString());
+      return ok(undefined);
+    },
+
+    /** clause 5.6.13 Delete Attribute from Temporal Representation of an Entity */
+    async deleteAttribute(tenant: Tenant, id: string, attr: string, datasetId: string | undefined, deleteAll: boolean): Promise<Result<void>> {
+      if (!(await history.getTemporalEntity(tenant, id))) return fail('ResourceNotFound', `temporal entity '${id}' not found`);
+      if (!(await history.deleteAttribute(tenant, id, attr, datasetId, deleteAll))) {
+        return fail('ResourceNotFound', `attribute not found in temporal entity '${id}'`);
+      }
+      return ok(undefined);
+    },
+
+    /** clause 5.6.14 Modify Attribute instance */
+    async modifyInstance(tenant: Tenant, id: string, attr: string, instanceId: string, attribute: Attribute): Promise<Result<void>> {
+      if (!(await history.getTemporalEntity(tenant, id))) return fail('ResourceNotFound', `temporal entity '${id}' not found`);
+      if (!(await history.modifyInstance(tenant, id, attr, instanceId, attribute, now().toISOString()))) {
+        return fail('ResourceNotFound', `instance '${instanceId}' not found`);
+      }
+      return ok(undefined);
+    },
+
+    /** clause 5.6.15 Delete Attribute instance */
+    async deleteInstance(tenant: Tenant, id: string, attr: string, instanceId: string): Promise<Result<void>> {
+      if (!(await history.getTemporalEntity(tenant, id))) return fail('ResourceNotFound', `temporal entity '${id}' not found`);
+      if (!(await history.deleteInstance(tenant, id, attr, instanceId))) return fail('ResourceNotFound', `instance '${instanceId}' not found`);
+      return ok(undefined);
+    },
+
+    /** clause 5.6.16 Delete Temporal Representation of an Entity */
+    async deleteTemporalEntity(tenant: Tenant, id: string): Promise<Result<void>> {
+      return (await history.deleteTemporalEntity(tenant, id)) ? ok(undefined) : fail('ResourceNotFound', `temporal entity '${id}' not found`);
+    },
+
+    /** clause 5.7.3 Retrieve Temporal Evolution of an Entity */
+    async retrieve(tenant: Tenant, id: string, q: TemporalQuery): Promise<Result<TemporalEntityResult>> {
+      const record = await history.getTemporalEntity(tenant, id);
+      if (!record) return fail('ResourceNotFound', `temporal entity '${id}' not found`);
+      const [result] = await load(tenant, [record], q);
+      return ok(result);
+    },
+
+    /** clause 5.7.4 Query Temporal Evolution of Entities */
+    async query(tenant: Tenant, q: TemporalQuery): Promise<{ results: TemporalEntityResult[]; count?: number }> {
+      const refinement = q.refinement ?? {};
+      const names = typeNames(q.type);
+      const needsState = Boolean(refinement.q || refinement.geoQ || refinement.scopes || (q.type && !names));
+      if (!needsState && !q.attrs) {
+        const { records, count } = await history.listTemporalEntities(tenant, {
+          ids: q.ids,
+          types: names,
+          idPattern: q.idPattern ? new RegExp(q.idPattern) : undefined,
+          limit: q.limit,
+          offset: q.offset,
+          count: q.count,
+        });
+        return { results: await load(tenant, records, q), count };
+      }
+      // filter on the newest state: walk candidates in id order until the page is full
+      const { records } = await history.listTemporalEntities(tenant, {
+        ids: q.ids,
+        types: names,
+        idPattern: q.idPattern ? new RegExp(q.idPattern) : undefined,
+        limit: Number.MAX_SAFE_INTEGER,
+        offset: 0,
+      });
+      const page: TemporalEntityRecord[] = [];
+      let matched = 0;
+      for (const r of records) {
+        const state = await latestState(tenant, r);
+        const withType: EntityQueryRefinement = { ...refinement, type: names ? undefined : q.type };
+        if (!refineEntity(state, withType)) continue;
+        if (q.attrs && !q.attrs.some((a) => state.attrs[a])) continue;
+        if (matched >= q.offset && page.length < q.limit) page.push(r);
+        matched++;
+        if (!q.count && page.length >= q.limit) break;
+      }
+      return { results: await load(tenant, page, q), count: q.count ? matched : undefined };
+    },
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * /ngsi-ld/v1/temporal/entities (clause 6.18–6.22) and POST /temporal/entityOperations/query.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createTemporalBroker, type TemporalBroker, type TemporalEntityResult, type TemporalQuery } from '../../broker/index.ts';
+import {
+  compactTemporalEntity,
+  fail,
+  isDateTime,
+  isUri,
+  parseDuration,
+  parseTemporalEntity,
+  type TemporalFormat,
+  type TermMap,
+} from '../../ngsi/index.ts';
+import type { AggregateMethod, TimeProperty } from '../../store/index.ts';
+import { badRequest, bodyContext, setContextHeaders, unwrap } from '../negotiation.ts';
+import { ENTITY_QUERY_PARAMS, parseEntityQuery } from '../query-params.ts';
+import { type ReadContext, readableTenant, readContext, type RouteDeps, tenantOf, writeContext } from '../request.ts';
+
+type Params = Record<string, string | string[] | undefined>;
+
+const TEMPORAL_PARAMS = new Set([
+  ...ENTITY_QUERY_PARAMS,
+  'timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN', 'aggrMethods', 'aggrPeriodDuration', 'datasetId',
+]);
+const AGGR = new Set<AggregateMethod>(['totalCount', 'distinctCount', 'sum', 'avg', 'min', 'max', 'stddev', 'sumsq']);
+const TEMPORAL_OPTIONS = new Set(['temporalValues', 'aggregatedValues', 'sysAttrs', 'count', 'keyValues', 'simplified', 'normalized', 'concise']);
+
+function str(params: Params, name: string): string | undefined {
+  const v = params[name];
+  if (Array.isArray(v)) badRequest(`query parameter '${name}' given more than once`);
+  return v as string | undefined;
+}
+
+interface TemporalRequest {
+  query: TemporalQuery;
+  format: TemporalFormat;
+  sysAttrs: boolean;
+  lang?: string;
+  includeId?: boolean;
+  includeType?: boolean;
+}
+
+/** Temporal parameters on top of the entity query parameters (clause 6.3.? timerel, lastN, aggr). */
+function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolean): TemporalRequest {
+  for (const name of Object.keys(params)) if (!TEMPORAL_PARAMS.has(name)) badRequest(`unknown query parameter '${name}'`);
+  const options = (str(params, 'options') ?? '').split(',').filter((o) => o !== '');
+  for (const o of options) if (!TEMPORAL_OPTIONS.has(o)) badRequest(`options: unknown value '${o}'`);
+  const formatParam = str(params, 'format');
+  let format: TemporalFormat = 'normalized';
+  const pick = formatParam ?? options.find((o) => o !== 'sysAttrs' && o !== 'count');
+  if (pick === 'temporalValues' || pick === 'simplified' || pick === 'keyValues') format = 'temporalValues';
+  else if (pick === 'aggregatedValues') format = 'aggregatedValues';
+  else if (pick !== undefined && pick !== 'normalized' && pick !== 'concise') badRequest(`format: unknown value '${pick}'`);
+  const entityParams: Params = { ...params };
+  for (const k of ['timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN', 'aggrMethods', 'aggrPeriodDuration', 'datasetId', 'format', 'options']) {
+    delete entityParams[k];
+  }
+  if (options.includes('count')) entityParams.options = 'count';
+  const parsed = unwrap(parseEntityQuery(entityParams, terms));
+  if (!forRetrieve && !parsed.hasFilter && str(params, 'local') !== 'true') {
+    badRequest('Query Temporal Evolution needs at least one of type, id, idPattern, attrs, q or geoQ');
+  }
+  const timerel = str(params, 'timerel');
+  const timeAtText = str(params, 'timeAt');
+  const endText = str(params, 'endTimeAt');
+  if (timerel !== undefined && !['before', 'after', 'between'].includes(timerel)) badRequest(`timerel: unknown value '${timerel}'`);
+  if (timerel !== undefined && timeAtText === undefined) badRequest('timerel needs timeAt');
+  if (timeAtText !== undefined && !isDateTime(timeAtText)) badRequest(`timeAt: '${timeAtText}' is not a date-time`);
+  if (timerel === 'between' && endText === undefined) badRequest('timerel=between needs endTimeAt');
+  if (endText !== undefined && !isDateTime(endText)) badRequest(`endTimeAt: '${endText}' is not a date-time`);
+  const tp = str(params, 'timeproperty') ?? 'observedAt';
+  if (!['observedAt', 'createdAt', 'modifiedAt'].includes(tp)) badRequest(`timeproperty: unknown value '${tp}'`);
+  const lastNText = str(params, 'lastN');
+  let lastN: number | undefined;
+  if (lastNText !== undefined) {
+    if (!/^[1-9]\d*$/.test(lastNText)) badRequest(`lastN: expected a positive integer, got '${lastNText}'`);
+    lastN = Number(lastNText);
+  }
+  const query: TemporalQuery = {
+    ids: parsed.query.ids,
+    idPattern: parsed.query.idPattern,
+    type: parsed.query.type,
+    attrs: parsed.representation.compact.attrs ? [...parsed.representation.compact.attrs] : parsed.query.attrs,
+    refinement: { q: parsed.query.q, geoQ: parsed.query.geoQ, scopes: parsed.query.scopes },
+    timerel: timerel as TemporalQuery['timerel'],
+    timeAt: timeAtText ? Date.parse(timeAtText) : undefined,
+    endTimeAt: endText ? Date.parse(endText) : undefined,
+    timeproperty: tp as TimeProperty,
+    lastN,
+    limit: parsed.query.limit,
+    offset: parsed.query.offset,
+    count: parsed.query.count,
+  };
+  const datasetId = str(params, 'datasetId');
+  if (datasetId !== undefined) query.datasetIds = datasetId.split(',');
+  if (format === 'aggregatedValues') {
+    const methodsText = str(params, 'aggrMethods');
+    if (!methodsText) badRequest('aggregatedValues needs aggrMethods');
+    const methods = methodsText!.split(',') as AggregateMethod[];
+    for (const m of methods) if (!AGGR.has(m)) badRequest(`aggrMethods: unknown method '${m}'`);
+    const period = str(params, 'aggrPeriodDuration');
+    const periodMs = period === undefined ? 0 : unwrap(parseDuration(period));
+    query.aggregate = { methods, periodMs };
+  }
+  const rep = parsed.representation.compact;
+  return { query, format, sysAttrs: options.includes('sysAttrs'), lang: rep.lang, includeId: rep.includeId, includeType: rep.includeType };
+}
+
+function render(result: TemporalEntityResult, ctx: ReadContext, req: TemporalRequest) {
+  const context = ctx.type === 'application/ld+json' ? bodyContext(ctx.contextUrl) : undefined;
+  return compactTemporalEntity(
+    result.header,
+    result.instances,
+    result.aggregates.map((b) => ({ attr: b.attr, startAt: new Date(b.startMs).toISOString(), endAt: new Date(b.endMs).toISOString(), values: b.values })),
+    ctx.terms,
+    { format: req.format, sysAttrs: req.sysAttrs, timeproperty: req.query.timeproperty, lang: req.lang, includeId: req.includeId, includeType: req.includeType, context },
+  );
+}
+
+/** Long histories come in pages: 206 with the time range this page covers (clause 6.3.10). */
+function contentRange(results: TemporalEntityResult[], req: TemporalRequest): string | undefined {
+  if (!results.some((r) => r.truncated)) return undefined;
+  const times = results.flatMap((r) => r.instances.map((i) => i.attribute.observedAt ?? i.modifiedAt)).filter(Boolean) as string[];
+  times.sort();
+  const start = times[0];
+  const end = times[times.length - 1];
+  const lastN = req.query.lastN ?? '*';
+  return `date-time ${start}-${end}/${lastN}`;
+}
+
+export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const temporal: TemporalBroker = createTemporalBroker(deps.broker.store);
+
+  function entityId(request: FastifyRequest<{ Params: { entityId: string } }>): string {
+    const id = request.params.entityId;
+    if (!isUri(id)) badRequest(`entity id '${id}' is not a URI`);
+    return id;
+  }
+
+  async function sendResults(reply: FastifyReply, ctx: ReadContext, req: TemporalRequest, results: TemporalEntityResult[], single: boolean) {
+    setContextHeaders(reply, ctx.type === 'application/geo+json' ? 'application/json' : ctx.type, ctx.contextUrl);
+    const range = contentRange(results, req);
+    if (range) reply.code(206).header('content-range', range);
+    const body = results.map((r) => render(r, ctx, req));
+    return reply.send(single ? body[0] : body);
+  }
+
+  app.post('/temporal/entities', async (request, reply) => {
+    const body = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+    const { terms } = await writeContext(request, deps, body);
+    const input = unwrap(parseTemporalEntity(body, terms, true));
+    const created = await temporal.upsertTemporalEntity(tenantOf(request), input);
+    if (created) return reply.code(201).header('location', `/ngsi-ld/v1/temporal/entities/${encodeURIComponent(input.id)}`).send();
+    return reply.code(204).send();
+  });
+
+  app.get('/temporal/entities', async (request, reply) => {
+    const tenant = await readableTenant(request, deps.broker);
+    const ctx = await readContext(request, deps, false);
+    const req = parseTemporalParams(request.query as Params, ctx.terms, false);
+    const { results, count } = await temporal.query(tenant, req.query);
+    if (count !== undefined) reply.header('ngsild-results-count', String(count));
+    return sendResults(reply, ctx, req, results, false);
+  });
+
+  app.post('/temporal/entityOperations/query', async (request, reply) => {
+    const tenant = await readableTenant(request, deps.broker);
+    const body = request.body as Record<string, unknown>;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a Query object');
+    const { terms, context } = await writeContext(request, deps, body, false);
+    const params: Params = { ...(request.query as Params) };
+    const entities = body.entities as Array<{ id?: string; idPattern?: string; type?: string }> | undefined;
+    if (entities?.[0]?.type) params.type = entities.map((e) => e.type).filter(Boolean).join(',');
+    if (entities?.some((e) => e.id)) params.id = entities.map((e) => e.id).filter(Boolean).join(',');
+    if (entities?.[0]?.idPattern) params.idPattern = entities[0].idPattern;
+    if (Array.isArray(body.attrs)) params.attrs = (body.attrs as string[]).join(',');
+    if (typeof body.q === 'string') params.q = body.q;
+    const tq = body.temporalQ as Record<string, string> | undefined;
+    if (tq) for (const k of ['timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN']) if (tq[k] !== undefined) params[k] = String(tq[k]);
+    const geoQ = body.geoQ as { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string } | undefined;
+    if (geoQ) {
+      params.georel = geoQ.georel;
+      params.geometry = geoQ.geometry;
+      params.coordinates = typeof geoQ.coordinates === 'string' ? geoQ.coordinates : JSON.stringify(geoQ.coordinates);
+      if (geoQ.geoproperty) params.geoproperty = geoQ.geoproperty;
+    }
+    const ctx = await readContext(request, deps, false);
+    const req = parseTemporalParams(params, terms, false);
+    const { results, count } = await temporal.query(tenant, req.query);
+    if (count !== undefined) reply.header('ngsild-results-count', String(count));
+    return sendResults(reply, { ...ctx, terms, contextUrl: typeof context === 'string' ? context : ctx.contextUrl }, req, results, false);
+  });
+
+  app.get<{ Params: { entityId: string } }>('/temporal/entities/:entityId', async (request, reply) => {
+    const id = entityId(request);
+    const tenant = await readableTenant(request, deps.broker);
+    const ctx = await readContext(request, deps, false);
+    const req = parseTemporalParams(request.query as Params, ctx.terms, true);
+    const result = unwrap(await temporal.retrieve(tenant, id, req.query));
+    if (req.query.attrs && result.instances.length === 0 && result.aggregates.length === 0) {
+      unwrap(fail('ResourceNotFound', `temporal entity '${id}' has none of the requested attributes`));
+    }
+    return sendResults(reply, ctx, req, [result], true);
+  });
+
+  app.delete<{ Params: { entityId: string } }>('/temporal/entities/:entityId', async (request, reply) => {
+    const id = entityId(request);
+    unwrap(await temporal.deleteTemporalEntity(tenantOf(request), id));
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: { entityId: string } }>('/temporal/entities/:entityId/attrs', async (request, reply) => {
+    const id = entityId(request);
+    const body = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+    const { terms } = await writeContext(request, deps, body);
+    const input = unwrap(parseTemporalEntity(body, terms, false));
+    if (input.instances.length === 0) badRequest('the body has no attribute instances');
+    unwrap(await temporal.addAttributes(tenantOf(request), id, input));
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: { entityId: string; attrId: string } }>('/temporal/entities/:entityId/attrs/:attrId', async (request, reply) => {
+    const id = entityId(request);
+    const params = request.query as Params;
+    const ctx = await readContext(request, deps, false);
+    const datasetId = str(params, 'datasetId');
+    if (datasetId !== undefined && !isUri(datasetId)) badRequest(`datasetId '${datasetId}' is not a URI`);
+    unwrap(await temporal.deleteAttribute(tenantOf(request), id, ctx.terms.expand(request.params.attrId), datasetId, str(params, 'deleteAll') === 'true'));
+    return reply.code(204).send();
+  });
+
+  app.patch<{ Params: { entityId: string; attrId: string; instanceId: string } }>(
+    '/temporal/entities/:entityId/attrs/:attrId/:instanceId',
+    async (request, reply) => {
+      const id = entityId(request);
+      const body = request.body;
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+      const { terms } = await writeContext(request, deps, body);
+      const input = unwrap(parseTemporalEntity(body, terms, false));
+      const name = terms.expand(request.params.attrId);
+      const inst = input.instances.find((i) => i.attr === name);
+      if (!inst) badRequest(`the body has no instance of '${request.params.attrId}'`);
+      unwrap(await temporal.modifyInstance(tenantOf(request), id, name, request.params.instanceId, inst!.attribute));
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete<{ Params: { entityId: string; attrId: string; instanceId: string } }>(
+    '/temporal/entities/:entityId/attrs/:attrId/:instanceId',
+    async (request, reply) => {
+      const id = entityId(request);
+      const ctx = await readContext(request, deps, false);
+      unwrap(await temporal.deleteInstance(tenantOf(request), id, ctx.terms.expand(request.params.attrId), request.params.instanceId));
+      return reply.code(204).send();
+    },
+  );
+}
