@@ -131,7 +131,7 @@ for (const city of Object.keys(EXPECTED_TYPES)) {
       let labelled = 0;
       for (const e of run.entities) {
         const label = e.dataProvenance as NormalizedAttribute | undefined;
-        if (!label || label.value !== 'modelled') continue;
+        if (label?.value !== 'modelled') continue;
         labelled++;
         const names = (label.modelledAttributes as NormalizedAttribute).value as string[];
         assert.ok(names.length > 0);
