@@ -5,11 +5,12 @@ export { type CompactOptions, compactEntity, compactInstances, type Format, simp
 export { isDateTime, isUri, isValidName, parseAttributeInstances, parseAttributes, parseEntity } from './entity-parser.ts';
 export * from './errors.ts';
 export { bboxOf, validateGeometry } from './geojson.ts';
-export { evaluateGeoQuery } from './geo-predicates.ts';
-export { parseGeoQuery } from './geo-query.ts';
+export { distanceM, evaluateGeoQuery } from './geo-predicates.ts';
+export { candidateBBox, type GeoQueryParams, parseGeoQ, parseGeoQuery } from './geo-query.ts';
 export { evaluateQ } from './q-evaluate.ts';
-export { expandQ, parseQ } from './q-parser.ts';
-export type { GeoJsonGeometry, GeoQuery, GeoRel, QNode, QPath, QScalar, QValue, TypeNode } from './query-ast.ts';
+export { dateTimeMs, expandQ, parseQ } from './q-parser.ts';
+export { parseAttrs, parseProjection, parseProjectionParams, type Projection, type ProjectionParams } from './attrs-query.ts';
+export type { GeoJsonGeometry, GeoQuery, GeoRel, QNode, QOperator, QPath, QScalar, QValue, TypeNode } from './query-ast.ts';
 export { type EntityQueryRefinement, refineEntity } from './refine.ts';
 export { evaluateTypeQuery, expandTypeQuery, parseTypeQuery } from './type-query.ts';
 export { compactTemporalEntity, parseDuration, parseTemporalEntity, type TemporalAggregate, type TemporalCompactOptions, type TemporalEntityInput, type TemporalFormat, type TemporalInstance } from './temporal.ts';

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import {
   bboxOf,
+  candidateBBox,
   type Entity,
   type EntityQueryRefinement,
   type GeoJsonGeometry,
@@ -123,14 +124,16 @@ export class SqliteStore implements Store {
     }
     if (query.geoQ) {
       const g = query.geoQ;
-      if (g.georel.kind === 'disjoint') {
+      // disjoint and near-with-only-minDistance have no box that contains every match
+      const box = candidateBBox(g);
+      if (!box) {
         where.push('e.pk IN (SELECT pk FROM geo_ref WHERE attr = ?)');
         params.push(g.geoproperty);
       } else {
         where.push(
           'e.pk IN (SELECT r.pk FROM geo_rtree b JOIN geo_ref r ON r.gid = b.gid WHERE r.attr = ? AND b.minX <= ? AND b.maxX >= ? AND b.minY <= ? AND b.maxY >= ?)',
         );
-        params.push(g.geoproperty, g.bbox[2], g.bbox[0], g.bbox[3], g.bbox[1]);
+        params.push(g.geoproperty, box[2], box[0], box[3], box[1]);
       }
     }
     if (query.q) {

@@ -1,0 +1,281 @@
+/**
+ * npm run bench:broker — the NGSI-LD API over loopback against the same operations straight on
+ * the store, side by side in one run.
+ *
+ * 1. Starts `twinbox serve` as a child process on a fresh data folder and loads N Smart Data
+ *    Model-like entities (AirQualityObserved: 11 attributes and a Point, seeded) by batch upsert.
+ * 2. Drives each operation with C concurrent keep-alive clients for a fixed time; prints ops/s,
+ *    p50, p99.
+ * 3. Repeats each operation in-process on a store loaded with the same entities (the limit: no
+ *    HTTP, no JSON over the wire) and prints the ratio.
+ * Options: --entities 100000 --seconds 5 --clients 16 --store sqlite
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBroker } from '../../src/broker/index.ts';
+import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
+import { openStore } from '../../src/store/index.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    entities: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '16' },
+    port: { type: 'string', default: '19026' },
+  },
+});
+const N = Number(opts.entities);
+const SECONDS = Number(opts.seconds);
+const CLIENTS = Number(opts.clients);
+const PORT = Number(opts.port);
+
+/** Deterministic PRNG (mulberry32) so every run loads the same city. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Leipzig's bounding box: the entities are spread over a real city extent.
+const BBOX = [12.24, 51.24, 12.54, 51.45];
+const rand = rng(42);
+
+function airQuality(i: number, r = rand) {
+  const lon = BBOX[0] + r() * (BBOX[2] - BBOX[0]);
+  const lat = BBOX[1] + r() * (BBOX[3] - BBOX[1]);
+  const t = new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 365 * 24) * 3600_000).toISOString();
+  const p = (v: number, unitCode: string) => ({ type: 'Property', value: Math.round(v * 10) / 10, unitCode, observedAt: t });
+  return {
+    id: `urn:ngsi-ld:AirQualityObserved:bench-${i}`,
+    type: 'AirQualityObserved',
+    dateObserved: { type: 'Property', value: t },
+    name: { type: 'Property', value: `Station ${i}` },
+    no2: p(r() * 80, 'GQ'),
+    pm10: p(r() * 60, 'GQ'),
+    pm25: p(r() * 40, 'GQ'),
+    o3: p(r() * 120, 'GQ'),
+    co: p(r() * 2, 'GP'),
+    temperature: p(-5 + r() * 35, 'CEL'),
+    relativeHumidity: p(r(), 'C62'),
+    airQualityIndex: { type: 'Property', value: Math.floor(r() * 6) },
+    refDevice: { type: 'Relationship', object: `urn:ngsi-ld:Device:bench-${i}` },
+    location: { type: 'GeoProperty', value: { type: 'Point', coordinates: [lon, lat] } },
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
+
+function request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      { host: '127.0.0.1', port: PORT, method, path, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+interface Stats {
+  ops: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Runs `op` from `clients` concurrent loops for `seconds`; `unit` counts entities per op. */
+async function drive(clients: number, seconds: number, op: (i: number) => Promise<boolean>, unit = 1): Promise<Stats> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let counter = 0;
+  const end = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const i = counter++;
+        const t0 = performance.now();
+        const ok = await op(i).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return { ops: latencies.length, perSecond: (latencies.length * unit) / elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors };
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+function hwmOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+async function waitReady(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await request('GET', '/ngsi-ld/v1/types');
+      if (r.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+const BATCH = 500;
+const near = () => {
+  const lon = BBOX[0] + rand() * (BBOX[2] - BBOX[0]);
+  const lat = BBOX[1] + rand() * (BBOX[3] - BBOX[1]);
+  return [lon, lat];
+};
+const withinBox = () => {
+  const [lon, lat] = near();
+  const d = 0.004;
+  return [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]];
+};
+// q selective enough to return a page of about 100 of 100k: no2 in a 0.6 µg/m³ band and a high humidity
+const qFor = (i: number) => `no2>${(i % 70) + 5};no2<${(i % 70) + 5.6};relativeHumidity>0.2`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-'));
+  console.log(`# twinbox bench:broker — ${N} entities, ${CLIENTS} clients, ${SECONDS} s per operation`);
+  console.log(`# ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}`);
+  const child: ChildProcess = spawn(process.execPath, ['bin/twinbox.js', 'serve', '--port', String(PORT), '--data-dir', join(dir, 'http'), '--body-limit', String(16 * 1024 * 1024)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
+  });
+  const results: Array<{ name: string; http?: Stats; direct?: Stats; unit: string }> = [];
+  try {
+    await waitReady();
+    // load through the API
+    const t0 = performance.now();
+    for (let i = 0; i < N; i += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => airQuality(i + k));
+      const r = await request('POST', '/ngsi-ld/v1/entityOperations/upsert', batch);
+      if (r.status >= 300 && r.status !== 204) throw new Error(`load failed: ${r.status} ${r.body.slice(0, 200)}`);
+    }
+    const loadSeconds = (performance.now() - t0) / 1000;
+    console.log(`# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client)`);
+
+    const opsHttp: Array<[string, string, number, (i: number) => Promise<boolean>]> = [
+      ['batch upsert (500/request)', 'entities/s', BATCH, async (i) => {
+        const base = (i * BATCH) % N;
+        const batch = Array.from({ length: BATCH }, (_, k) => airQuality(base + k));
+        return (await request('POST', '/ngsi-ld/v1/entityOperations/upsert', batch)).status < 300;
+      }],
+      ['create entity', 'req/s', 1, async (i) => (await request('POST', '/ngsi-ld/v1/entities', airQuality(N + 1_000_000 + i))).status === 201],
+      ['partial attribute update', 'req/s', 1, async (i) =>
+        (await request('PATCH', `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${i % N}/attrs/no2`, { value: (i % 800) / 10 })).status === 204],
+      ['retrieve by id', 'req/s', 1, async (i) => (await request('GET', `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`)).status === 200],
+      ['query type+q (limit 100)', 'req/s', 1, async (i) =>
+        (await request('GET', `/ngsi-ld/v1/entities?type=AirQualityObserved&q=${encodeURIComponent(qFor(i))}&limit=100`)).status === 200],
+      ['geo near 300 m (<=100 hits)', 'req/s', 1, async () =>
+        (await request('GET', `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=near;maxDistance==300&geometry=Point&coordinates=${encodeURIComponent(JSON.stringify(near()))}&limit=100`)).status === 200],
+      ['geo within 280 m box', 'req/s', 1, async () =>
+        (await request('GET', `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=within&geometry=Polygon&coordinates=${encodeURIComponent(JSON.stringify(withinBox()))}&limit=100`)).status === 200],
+    ];
+    for (const [name, unit, per, op] of opsHttp) {
+      await drive(CLIENTS, 0.5, op, per); // warm-up
+      results.push({ name, http: await drive(CLIENTS, SECONDS, op, per), unit });
+    }
+    const rss = rssOf(child.pid!);
+    const hwm = hwmOf(child.pid!);
+
+    // the same operations straight on the broker and store, in this process
+    const store = openStore({ engine: 'sqlite', path: join(dir, 'direct', 'twin.sqlite') });
+    const broker = createBroker({ store });
+    const terms = TermMap.core();
+    const parse = (e: unknown) => {
+      const r = parseEntity(e, terms);
+      if (!r.ok) throw new Error(r.problem.detail);
+      return r.value;
+    };
+    for (let i = 0; i < N; i += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => ({ ok: true as const, entity: parse(airQuality(i + k)) }));
+      await broker.batch('', 'upsert', batch);
+    }
+    const type = { kind: 'type' as const, name: terms.expand('AirQualityObserved') };
+    const geo = (georel: string, geometry: string, coords: unknown) => {
+      const r = parseGeoQuery({ georel, geometry, coordinates: JSON.stringify(coords) }, (n: string) => terms.expand(n));
+      if (!r.ok) throw new Error(r.problem.detail);
+      return r.value;
+    };
+    const opsDirect: Array<(i: number) => Promise<boolean>> = [
+      async (i) => {
+        const base = (i * BATCH) % N;
+        await broker.batch('', 'upsert', Array.from({ length: BATCH }, (_, k) => ({ ok: true as const, entity: parse(airQuality(base + k)) })));
+        return true;
+      },
+      async (i) => (await broker.createEntity('', parse(airQuality(N + 1_000_000 + i)))).ok,
+      async (i) =>
+        (await broker.partialAttributeUpdate('', `urn:ngsi-ld:AirQualityObserved:bench-${i % N}`, terms.expand('no2'), { type: 'Property', value: (i % 800) / 10 })).ok,
+      async (i) => (await broker.retrieveEntity('', `urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`)).ok,
+      async (i) => {
+        const q = parseQ(qFor(i));
+        if (!q.ok) return false;
+        await broker.queryEntities('', { type, q: expandQ(q.value, (n) => terms.expand(n)), limit: 100, offset: 0 });
+        return true;
+      },
+      async () => {
+        await broker.queryEntities('', { type, geoQ: geo('near;maxDistance==300', 'Point', near()), limit: 100, offset: 0 });
+        return true;
+      },
+      async () => {
+        await broker.queryEntities('', { type, geoQ: geo('within', 'Polygon', withinBox()), limit: 100, offset: 0 });
+        return true;
+      },
+    ];
+    for (let k = 0; k < opsDirect.length; k++) {
+      await drive(1, 0.5, opsDirect[k], opsHttp[k][2]);
+      results[k].direct = await drive(1, SECONDS, opsDirect[k], opsHttp[k][2]);
+    }
+    await store.close();
+
+    const pad = (s: string, n: number) => s.padEnd(n);
+    const num = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d)).padStart(9);
+    console.log(`\n${pad('operation', 30)}${'http/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)} |${'store/s'.padStart(9)}${'p50 ms'.padStart(9)} |${'ratio'.padStart(7)}  unit`);
+    for (const r of results) {
+      const ratio = r.http && r.direct ? r.http.perSecond / r.direct.perSecond : Number.NaN;
+      console.log(
+        `${pad(r.name, 30)}${num(r.http?.perSecond)}${num(r.http?.p50, 2)}${num(r.http?.p99, 2)}${num(r.http?.errors)} |${num(r.direct?.perSecond)}${num(r.direct?.p50, 3)} |${ratio.toFixed(2).padStart(7)}  ${r.unit}`,
+      );
+    }
+    console.log(`\nserver RSS after the run: ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);
+    console.log('http: the API over loopback with the load generator on the same 2 cores; store: the broker operation in-process, one caller');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+    agent.destroy();
+  }
+}
+
+await main();
