@@ -14,7 +14,7 @@
  * Gaps are imputed for the inputs (same phase one cycle earlier, else the last value) and never
  * used as targets; outliers are found against a local seasonal median and treated as gaps.
  * Prediction intervals are empirical quantiles of the in-sample errors of each step,
- * widened by sqrt(N/(N−p)) for the fitted parameters.
+ * widened by sqrt(N/(N−p)) for the fitted parameters and by a calibrated factor.
  */
 import { fitEts, forecastEts } from './ets.ts';
 import { solveRidge } from './linear-algebra.ts';
@@ -47,8 +47,18 @@ const MAX_LAGS = 24;
 const RIDGE = 1e-4;
 /** Windows per coefficient below which a feature set is judged too rich for the history. */
 const MIN_WINDOWS_PER_PARAM = 3;
-/** Robust z-score beyond which a point is an outlier (about 1e-9 under a normal law). */
-const OUTLIER_Z = Number(process.env.OZ ?? 8);
+/**
+ * Robust z-score beyond which a point is a gross error (a spike of a faulty sensor). Deliberately
+ * high: on M4-Hourly a threshold of 8 flagged real sharp transitions and cost 0.012 OWA, 20 costs
+ * 0.002; telling subtle anomalies apart is the anomaly engine's job.
+ */
+const OUTLIER_Z = 20;
+/**
+ * Widening of the in-sample error quantiles: errors of a fitted model understate its errors on
+ * new data (parameter and level drift). 1.3 brings the 80 %/95 % coverage on M4-Hourly to
+ * 82.7 %/94.9 % (unwidened: 73 %/89 %).
+ */
+const INTERVAL_WIDENING = 1.3;
 /** MAD to standard deviation under normality. */
 const MAD_TO_SD = 1.4826;
 
@@ -149,19 +159,33 @@ function prepare(values: ArrayLike<number>, period: number): Prepared {
 
 /** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
 function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const lo = 0.02425;
   if (p < lo) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return (
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    );
   }
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
 }
 
 /** Quantile of sorted data by linear interpolation (Hyndman & Fan 1996, type 7). */
@@ -207,9 +231,11 @@ export function forecast(values: ArrayLike<number>, options: ForecastOptions): F
   const horizon = options.horizon;
   const periods = options.seasonalPeriods ?? [];
   const levels = options.levels ?? [80, 95];
-  if (!Number.isInteger(horizon) || horizon <= 0) throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon <= 0)
+    throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
   for (const P of periods) {
-    if (!Number.isInteger(P) || P < 1) throw new RangeError(`seasonal periods must be positive integers, got ${P}`);
+    if (!Number.isInteger(P) || P < 1)
+      throw new RangeError(`seasonal periods must be positive integers, got ${P}`);
   }
   for (const l of levels) {
     if (!(l > 0 && l < 100)) throw new RangeError(`interval levels must lie in (0, 100), got ${l}`);
@@ -298,8 +324,9 @@ function directAr(prep: Prepared, horizon: number, d: Design, levels: number[]):
     f = Math.min(prep.zMax + span, Math.max(prep.zMin - span, f));
     mean[h - 1] = f;
     const sorted = residuals.slice(0, nr).sort();
-    const inflate = Number(process.env.INFL ?? 1) * Math.sqrt(count / Math.max(1, count - p));
-    for (let q = 0; q < quantiles.length; q++) qv[q][h - 1] = f + inflate * quantileSorted(sorted, quantiles[q]);
+    const inflate = INTERVAL_WIDENING * Math.sqrt(count / Math.max(1, count - p));
+    for (let q = 0; q < quantiles.length; q++)
+      qv[q][h - 1] = f + inflate * quantileSorted(sorted, quantiles[q]);
   }
   const intervals = levels.map((level, i) => {
     const lower = new Float64Array(horizon);
