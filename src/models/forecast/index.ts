@@ -13,6 +13,7 @@ export {
   forecast,
   type PredictionInterval,
 } from './forecaster.ts';
+export { type M4Series, parseM4Csv } from './m4-csv.ts';
 export { coverage, mase, msis, owa, seasonalNaiveScale, smape } from './metrics.ts';
 export { type NelderMeadOptions, type NelderMeadResult, nelderMead } from './nelder-mead.ts';
 export { acf, multiplicativeSeasonalIndices, seasonalityTest } from './seasonality.ts';

@@ -19,7 +19,7 @@ export function solveRidge(
       for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
       if (i === j) {
         // A tiny floor keeps collinear features (a constant lag, a flat day) from breaking the solve.
-        L[i * p + i] = Math.sqrt(s > 1e-12 ? s : 1e-12);
+        L[i * p + i] = Math.sqrt(Math.max(s, 1e-12));
       } else {
         L[i * p + j] = s / L[j * p + j];
       }
