@@ -14,7 +14,7 @@ import { KNOWN_FAILURES } from './known-failures.ts';
 
 export { Broker, type EtsiResponse } from './etsi-client.ts';
 export * from './etsi-data.ts';
-export { deepDiff, type Json } from './etsi-diff.ts';
+export { deepDiff, type Json, parseNgsiLdDate } from './etsi-diff.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Test cases
@@ -41,6 +41,27 @@ export function etsiId(name: string): string {
 /** A known failure is keyed by the full test-case name where the suite reuses an id, else by the id. */
 export function knownFailure(name: string): string | undefined {
   return KNOWN_FAILURES[name] ?? KNOWN_FAILURES[etsiId(name)];
+}
+
+/**
+ * Registers the test cases of one ETSI test procedure: they share one broker and run after the
+ * procedure's setup, once (the suite's "Suite Setup").
+ */
+export function etsiProcedure<F>(setup: (broker: Broker) => Promise<F>) {
+  let broker: Promise<Broker> | undefined;
+  let fixture: Promise<F> | undefined;
+  after(async () => {
+    if (broker) await (await broker).close();
+  });
+  return function etsiTest(name: string, fn: (broker: Broker, fixture: F) => Promise<void>) {
+    const todo = knownFailure(name);
+    test(name, todo === undefined ? {} : { todo }, async () => {
+      broker ??= newBroker();
+      const b = await broker;
+      fixture ??= setup(b);
+      await fn(b, await fixture);
+    });
+  };
 }
 
 /** Registers ETSI test cases in one file; each runs against a broker built from the real app. */
@@ -227,9 +248,11 @@ export function expectMember(actual: Json, name: string, value?: Json): void {
   if (value !== undefined) assert.deepEqual(member, value);
 }
 
+/** Robot's `Lists Should Be Equal … ignore_order=True`: equal once both are sorted. */
 function sameSet(actual: Json | undefined, expected: readonly string[], what: string): void {
   assert.ok(Array.isArray(actual), `${what} is not an array: ${JSON.stringify(actual)}`);
-  assert.deepEqual(new Set(actual), new Set(expected), `${what}: expected ${expected.join(', ')}`);
+  const sorted = (list: readonly Json[]) => list.map((x) => JSON.stringify(x)).sort();
+  assert.deepEqual(sorted(actual), sorted(expected), `${what}: expected ${expected.join(', ')}`);
 }
 
 /** `Check Response Body Containing Array Of URIs set to` (order ignored). */
