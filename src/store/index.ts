@@ -23,3 +23,11 @@ export type {
   TimeFilter,
   TimeProperty,
 } from './history.ts';
+export type {
+  ChangeBatch,
+  NewNotification,
+  PendingSubscription,
+  QueuedNotification,
+  StoredSubscription,
+  SubscriptionStore,
+} from './subscription-store.ts';

@@ -6,6 +6,7 @@
  */
 import type { Entity, GeoQuery, QNode, TypeNode } from '../ngsi/index.ts';
 import type { HistoryStore } from './history.ts';
+import type { SubscriptionStore } from './subscription-store.ts';
 
 /** A tenant is a name; the default tenant is ''. */
 export type Tenant = string;
@@ -73,6 +74,8 @@ export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** every attribute instance writes produced (the temporal API) */
   readonly history: HistoryStore;
+  /** subscriptions and their notification outbox (clause 5.8) */
+  readonly subscriptions: SubscriptionStore;
   getEntity(tenant: Tenant, id: string): Promise<Entity | undefined>;
   queryEntities(tenant: Tenant, query: EntityQuery): Promise<QueryResult>;
   /**

@@ -27,6 +27,7 @@ import type {
 import { SqliteHistoryStore } from './history-store.ts';
 import { qToSql } from './q-sql.ts';
 import { migrate } from './schema.ts';
+import { SqliteSubscriptionStore } from './subscription-store.ts';
 
 type Db = Database.Database;
 
@@ -52,6 +53,7 @@ export class SqliteStore implements Store {
   private readonly stmts;
   private readonly writeHooks: SqliteWriteHook[] = [];
   readonly history: SqliteHistoryStore;
+  readonly subscriptions: SqliteSubscriptionStore;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -65,6 +67,8 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.history = new SqliteHistoryStore(this.db);
     this.addWriteHook((tenant, changes) => this.history.recordChanges(tenant, changes));
+    this.subscriptions = new SqliteSubscriptionStore(this.db);
+    this.addWriteHook((tenant, changes) => this.subscriptions.recordChanges(tenant, changes));
     const db = this.db;
     this.stmts = {
       get: db.prepare<[string, string], { pk: number; doc: string }>('SELECT pk, json(doc) AS doc FROM entity WHERE tenant = ? AND id = ?'),
