@@ -69,7 +69,7 @@ function splitCsv(text: string): string[] {
 export function parseLongCsv(text: string): Map<string, Float64Array> {
   const lines = text.split(/\r?\n/);
   const bySeries = new Map<string, Row[]>();
-  let kind: 'integer' | 'iso' | undefined;
+  const kinds = new Map<string, 'integer' | 'iso'>();
   let start = 0;
   const header = lines[0]?.trim().toLowerCase().replace(/"/g, '');
   if (header === 'series,t,value') start = 1;
@@ -101,9 +101,11 @@ export function parseLongCsv(text: string): Map<string, Float64Array> {
     } else {
       throw new InputError(`line ${line}: t '${tText}' is neither an integer nor an ISO 8601 timestamp`);
     }
-    kind ??= rowKind;
-    if (rowKind !== kind)
-      throw new InputError(`line ${line}: t '${tText}' mixes integer and timestamp times`);
+    const kind = kinds.get(id) ?? rowKind;
+    kinds.set(id, kind);
+    if (rowKind !== kind) {
+      throw new InputError(`line ${line}: t '${tText}' mixes integer and timestamp times in series '${id}'`);
+    }
     const value = parseValue(cells[2], line);
     let rows = bySeries.get(id);
     if (!rows) {
