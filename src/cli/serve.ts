@@ -1,21 +1,33 @@
 /**
- * `twinbox serve`: the NGSI-LD broker (and, with --city, a city instance) on one port.
+ * `twinbox serve`: the NGSI-LD broker, or with --city a city instance seeded from its open data.
  */
 import { resolve } from 'node:path';
 import { parseOptions, positiveInt, runCommand, UsageError } from './args.ts';
-import { startServer } from '../twin/index.ts';
+import { type Peer, startServer } from '../twin/index.ts';
 
-export const summary = 'run the twin: the NGSI-LD broker on an embedded store (or a city instance with --city)';
+export const summary = 'run the twin: the NGSI-LD broker on an embedded store, or a city instance with --city';
 
 const HELP = `usage: twinbox serve [--port 1026] [--host 127.0.0.1] [--data-dir DIR] [--store sqlite] [--city NAME|PATH]
-                     [--body-limit BYTES]
+                     [--peer NAME=URL ...] [--body-limit BYTES]
 
   --port        TCP port (default 1026, or the city's port)
   --host        interface to listen on (default 127.0.0.1)
   --data-dir    folder of the embedded store (default .twinbox/<city or default>)
   --store       storage engine: sqlite (default)
-  --city        a city instance: leipzig, bologna, or a city folder with city.json
+  --city        a city instance: leipzig, bologna, or a folder with city.json; seeded on first start
+  --peer        another instance of the federation, e.g. bologna=http://127.0.0.1:1027 (repeatable)
   --body-limit  maximum request body in bytes (default 1048576)`;
+
+export function parsePeers(values: string[] | undefined): Peer[] {
+  return (values ?? []).map((v) => {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--peer: expected NAME=URL, got '${v}'`);
+    const url = v.slice(eq + 1);
+    if (!/^https?:\/\//.test(url)) throw new UsageError(`--peer: '${url}' is not an http(s) URL`);
+    const id = v.slice(0, eq);
+    return { id, name: id.charAt(0).toUpperCase() + id.slice(1), url };
+  });
+}
 
 export async function run(argv: string[]): Promise<number> {
   return runCommand('serve', async () => {
@@ -25,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       store: { type: 'string', default: 'sqlite' },
       city: { type: 'string' },
+      peer: { type: 'string', multiple: true },
       'body-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -40,9 +53,15 @@ export async function run(argv: string[]): Promise<number> {
       host: v.host as string,
       dataDir: typeof v['data-dir'] === 'string' ? resolve(v['data-dir']) : undefined,
       city: v.city as string | undefined,
+      peers: parsePeers(v.peer as string[] | undefined),
       bodyLimit,
+      onSeedProgress: (p) =>
+        console.log(
+          `  seeded ${p.dataset}: ${p.entities} entities, ${p.historyInstances} history instances` +
+            `${p.rejected.length ? `, ${p.rejected.length} rejected` : ''} (${p.seconds.toFixed(1)} s)`,
+        ),
     });
-    console.log(`twinbox ${server.name}: NGSI-LD API at ${server.url}/ngsi-ld/v1`);
+    console.log(`twinbox ${server.name}: ${server.url}  (NGSI-LD API at ${server.url}/ngsi-ld/v1)`);
     await server.closed;
     return 0;
   });

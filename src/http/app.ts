@@ -94,6 +94,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, problem('ResourceNotFound', `no resource at ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // Read-only cross-origin access lets one instance's web app show a peer's public data.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'OPTIONS') {
+      reply.header('access-control-allow-origin', '*');
+      reply.header('access-control-expose-headers', 'link, ngsild-results-count, content-range');
+    }
+    return payload;
+  });
+  app.options('/*', async (_request, reply) =>
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, OPTIONS')
+      .header('access-control-allow-headers', 'accept, link, ngsild-tenant')
+      .header('access-control-max-age', '600')
+      .send(),
+  );
+
   const deps = { broker, contexts };
   await app.register(
     async (api) => {

@@ -1,10 +1,17 @@
 /**
- * Starts one twin process: the store in its data folder, the HTTP app, clean shutdown on
- * SIGINT/SIGTERM (in-flight requests finish, the store closes so its WAL is checkpointed).
+ * Starts one twin process: the store in its data folder, the HTTP app, the city's seeding on
+ * first start, and clean shutdown on SIGINT/SIGTERM (in-flight requests finish, the store closes
+ * so its WAL is checkpointed).
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildApp } from '../http/index.ts';
-import { openStore } from '../store/index.ts';
+import type { FastifyInstance } from 'fastify';
+import { createBroker } from '../broker/index.ts';
+import { buildApp, type ContextResolver } from '../http/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { type CityConfig, loadCity, readSmartDataModelContext, SMART_DATA_MODEL_CONTEXTS } from './cities/index.ts';
+import { instanceRoutes, type Peer } from './instance-routes.ts';
+import { type SeedProgress, seedCity } from './seed.ts';
 
 export interface ServerOptions {
   port?: number;
@@ -13,23 +20,67 @@ export interface ServerOptions {
   city?: string;
   bodyLimit?: number;
   logLevel?: string;
+  peers?: Peer[];
+  /** seed even if the store was seeded before (after deleting it) */
+  reseed?: boolean;
+  onSeedProgress?: (p: SeedProgress) => void;
 }
 
 export interface RunningServer {
   name: string;
   url: string;
+  app: FastifyInstance;
+  store: Store;
   close(): Promise<void>;
   closed: Promise<void>;
 }
 
+const SEED_MARKER = 'seeded.json';
+
+/** The vendored Smart Data Models contexts, so seeding and clients never fetch them. */
+export function smartDataModelContexts(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const url of Object.keys(SMART_DATA_MODEL_CONTEXTS)) out[url] = readSmartDataModelContext(url);
+  return out;
+}
+
+export function defaultDataDir(name: string): string {
+  return resolve('.twinbox', name);
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const name = options.city ?? 'default';
-  const dataDir = options.dataDir ?? resolve('.twinbox', name);
+  const city: CityConfig | undefined = options.city ? loadCity(options.city) : undefined;
+  const name = city?.id ?? 'default';
+  const dataDir = options.dataDir ?? defaultDataDir(name);
+  const marker = join(dataDir, SEED_MARKER);
+  if (options.reseed) {
+    for (const f of ['twin.sqlite', 'twin.sqlite-wal', 'twin.sqlite-shm', SEED_MARKER]) rmSync(join(dataDir, f), { force: true });
+  }
   const store = openStore({ engine: 'sqlite', path: join(dataDir, 'twin.sqlite') });
-  const port = options.port ?? 1026;
+  const broker = createBroker({ store });
+  const port = options.port ?? city?.port ?? 1026;
   const host = options.host ?? '127.0.0.1';
   const publicUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
-  const app = await buildApp({ store, bodyLimit: options.bodyLimit, logLevel: options.logLevel, publicUrl });
+  let contexts: ContextResolver | undefined;
+  const app = await buildApp({
+    store,
+    broker,
+    bodyLimit: options.bodyLimit,
+    logLevel: options.logLevel,
+    publicUrl,
+    preloadedContexts: smartDataModelContexts(),
+    plugins: [
+      (a, deps) => {
+        contexts = deps.contexts;
+        instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }));
+      },
+    ],
+  });
+  if (city && !existsSync(marker)) {
+    app.log.info({ city: city.id }, 'seeding from open data');
+    const report = await seedCity(city, broker, contexts!, '', options.onSeedProgress);
+    writeFileSync(marker, JSON.stringify({ city: city.id, seededAt: new Date().toISOString(), report }, null, 2));
+  }
   await app.listen({ port, host });
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((r) => {
@@ -49,5 +100,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  return { name, url: publicUrl, close, closed };
+  return { name, url: publicUrl, app, store, close, closed };
+}
+
+/** What the last seeding of a data folder did, if any. */
+export function seedReport(dataDir: string): unknown {
+  const marker = join(dataDir, SEED_MARKER);
+  return existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
 }
