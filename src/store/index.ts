@@ -31,3 +31,4 @@ export type {
   StoredSubscription,
   SubscriptionStore,
 } from './subscription-store.ts';
+export type { RegistrationStore } from './registration-store.ts';

@@ -6,6 +6,7 @@
  */
 import type { Entity, GeoQuery, QNode, TypeNode } from '../ngsi/index.ts';
 import type { HistoryStore } from './history.ts';
+import type { RegistrationStore } from './registration-store.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 
 /** A tenant is a name; the default tenant is ''. */
@@ -74,6 +75,8 @@ export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** every attribute instance writes produced (the temporal API) */
   readonly history: HistoryStore;
+  /** context source registrations and registration subscriptions (clause 5.9–5.11) */
+  readonly registrations: RegistrationStore;
   /** subscriptions and their notification outbox (clause 5.8) */
   readonly subscriptions: SubscriptionStore;
   getEntity(tenant: Tenant, id: string): Promise<Entity | undefined>;

@@ -25,6 +25,7 @@ import type {
   WritePlan,
 } from '../store.ts';
 import { SqliteHistoryStore } from './history-store.ts';
+import { SqliteRegistrationStore } from './registration-store.ts';
 import { qToSql } from './q-sql.ts';
 import { migrate } from './schema.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
@@ -53,6 +54,7 @@ export class SqliteStore implements Store {
   private readonly stmts;
   private readonly writeHooks: SqliteWriteHook[] = [];
   readonly history: SqliteHistoryStore;
+  readonly registrations: SqliteRegistrationStore;
   readonly subscriptions: SqliteSubscriptionStore;
 
   constructor(path: string) {
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.history = new SqliteHistoryStore(this.db);
+    this.registrations = new SqliteRegistrationStore(this.db);
     this.addWriteHook((tenant, changes) => this.history.recordChanges(tenant, changes));
     this.subscriptions = new SqliteSubscriptionStore(this.db);
     this.addWriteHook((tenant, changes) => this.subscriptions.recordChanges(tenant, changes));
