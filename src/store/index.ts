@@ -32,3 +32,15 @@ export type {
   SubscriptionStore,
 } from './subscription-store.ts';
 export type { RegistrationStore } from './registration-store.ts';
+export type {
+  AgreementRecord,
+  AuditInput,
+  AuditQuery,
+  AuditRecord,
+  DataspaceStore,
+  NegotiationRecord,
+  OnboardingRecord,
+  TransferRecord,
+} from './dataspace-store.ts';
+export { SqliteDataspaceStore } from './sqlite/dataspace-store.ts';
+export type { IngestionReject, IngestionRun, IngestionStore } from './ingestion-store.ts';

@@ -6,6 +6,7 @@
  */
 import type { Entity, GeoQuery, QNode, TypeNode } from '../ngsi/index.ts';
 import type { HistoryStore } from './history.ts';
+import type { IngestionStore } from './ingestion-store.ts';
 import type { RegistrationStore } from './registration-store.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
 
@@ -75,6 +76,8 @@ export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** every attribute instance writes produced (the temporal API) */
   readonly history: HistoryStore;
+  /** the record of ingestion runs */
+  readonly ingestion: IngestionStore;
   /** context source registrations and registration subscriptions (clause 5.9–5.11) */
   readonly registrations: RegistrationStore;
   /** subscriptions and their notification outbox (clause 5.8) */

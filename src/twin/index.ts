@@ -1,3 +1,4 @@
 export { type InstanceInfo, type Peer, WEB_DIST } from './instance-routes.ts';
-export { type SeedProgress, seedCity } from './seed.ts';
+export { type Connector, type ConnectorDeps, checkEntity, type QualityRules, runConnector, scheduleConnector, type SourceSpec } from './ingest/index.ts';
+export { datasetConnector, type SeedProgress, seedCity } from './seed.ts';
 export { defaultDataDir, type RunningServer, type ServerOptions, seedReport, smartDataModelContexts, startServer } from './server.ts';

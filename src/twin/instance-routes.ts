@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { Store } from '../store/index.ts';
 import type { CityConfig } from './cities/index.ts';
 
 export const WEB_DIST = resolve(fileURLToPath(import.meta.url), '../../../web/dist');
@@ -36,7 +37,18 @@ const MIME: Record<string, string> = {
   '.pbf': 'application/x-protobuf',
 };
 
-export function instanceRoutes(app: FastifyInstance, info: () => InstanceInfo, webDist = WEB_DIST): void {
+export function instanceRoutes(app: FastifyInstance, info: () => InstanceInfo, store: Store, webDist = WEB_DIST): void {
+  app.get<{ Querystring: { connector?: string; limit?: string; offset?: string } }>('/twinbox/v1/ingestion/runs', async (request) => {
+    const limit = Math.min(Number(request.query.limit ?? 50) || 50, 1000);
+    const offset = Number(request.query.offset ?? 0) || 0;
+    return store.ingestion.listRuns({ connector: request.query.connector, limit, offset });
+  });
+  app.get<{ Params: { id: string } }>('/twinbox/v1/ingestion/runs/:id', async (request, reply) => {
+    const run = await store.ingestion.getRun(request.params.id);
+    if (!run) return reply.code(404).send({ type: 'https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound', title: 'Resource not found', status: 404, detail: `no ingestion run '${request.params.id}'` });
+    return run;
+  });
+
   app.get('/twinbox/v1/instance', async () => {
     const i = info();
     const c = i.city;

@@ -72,7 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     plugins: [
       (a, deps) => {
         contexts = deps.contexts;
-        instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }));
+        instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }), store);
       },
     ],
   });

@@ -25,6 +25,7 @@ import type {
   WritePlan,
 } from '../store.ts';
 import { SqliteHistoryStore } from './history-store.ts';
+import { SqliteIngestionStore } from './ingestion-store.ts';
 import { SqliteRegistrationStore } from './registration-store.ts';
 import { qToSql } from './q-sql.ts';
 import { migrate } from './schema.ts';
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   private readonly stmts;
   private readonly writeHooks: SqliteWriteHook[] = [];
   readonly history: SqliteHistoryStore;
+  readonly ingestion: SqliteIngestionStore;
   readonly registrations: SqliteRegistrationStore;
   readonly subscriptions: SqliteSubscriptionStore;
 
@@ -68,6 +70,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.history = new SqliteHistoryStore(this.db);
+    this.ingestion = new SqliteIngestionStore(this.db);
     this.registrations = new SqliteRegistrationStore(this.db);
     this.addWriteHook((tenant, changes) => this.history.recordChanges(tenant, changes));
     this.subscriptions = new SqliteSubscriptionStore(this.db);
