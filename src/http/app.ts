@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createBroker, type Broker } from '../broker/index.ts';
+import { type Notifier, startNotifier } from '../broker/subscriptions/index.ts';
 import { problem, type ProblemDetails } from '../ngsi/index.ts';
 import type { Store } from '../store/index.ts';
 import { createContextResolver, type ContextResolver } from './context-resolver.ts';
@@ -13,6 +14,7 @@ import { batchRoutes } from './routes/batch.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
 import { CONTEXTS_PATH, jsonldContextRoutes } from './routes/jsonld-contexts.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { temporalRoutes } from './routes/temporal.ts';
 
 export interface AppOptions {
@@ -55,6 +57,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     const address = app.server.address();
     if (!options.publicUrl && address && typeof address === 'object') baseUrl = `http://localhost:${address.port}`;
+  });
+  // clause 5.8: notifications are delivered while the app runs, and resume from the store's queue on start
+  let notifier: Notifier | undefined;
+  app.addHook('onReady', async () => {
+    notifier = startNotifier({
+      store: options.store,
+      resolveContext: (context) => contexts.resolve(context),
+      onChanges: (listener) => broker.onChanges(() => listener()),
+      now: options.now,
+      log: app.log,
+    });
+  });
+  app.addHook('onClose', async () => {
+    await notifier?.stop();
   });
 
   app.removeAllContentTypeParsers();
@@ -127,6 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       discoveryRoutes(api, deps);
       jsonldContextRoutes(api, deps, () => baseUrl);
       temporalRoutes(api, deps);
+      subscriptionRoutes(api, deps, options.now);
     },
     { prefix: '/ngsi-ld/v1' },
   );

@@ -79,6 +79,8 @@ export interface SubscriptionStore {
     at: string,
     nextAttemptAt: number,
   ): Promise<void>;
+  /** changes whenever a subscription is created, replaced or deleted: readers cache by it */
+  revision(): number;
   /** notifications and change batches not yet delivered */
   backlog(): Promise<{ changes: number; queued: number }>;
 }

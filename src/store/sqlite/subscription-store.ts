@@ -76,6 +76,7 @@ function queued(r: QueueRow): QueuedNotification {
 
 export class SqliteSubscriptionStore implements SubscriptionStore {
   private readonly perTenant = new Map<Tenant, number>();
+  private rev = 0;
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {
@@ -119,10 +120,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
         'UPDATE notification_queue SET attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?',
       ),
       sent: db.prepare(
-        "UPDATE subscription SET times_sent = times_sent + 1, last_notification = ?1, last_success = ?1, notification_status = 'ok' WHERE tenant = ?2 AND id = ?3",
+        "UPDATE subscription SET times_sent = times_sent + 1, last_notification = ?, last_success = ?, notification_status = 'ok' WHERE tenant = ? AND id = ?",
       ),
       failed: db.prepare(
-        "UPDATE subscription SET times_sent = times_sent + 1, times_failed = times_failed + 1, last_notification = ?1, last_failure = ?1, notification_status = 'failed' WHERE tenant = ?2 AND id = ?3",
+        "UPDATE subscription SET times_sent = times_sent + 1, times_failed = times_failed + 1, last_notification = ?, last_failure = ?, notification_status = 'failed' WHERE tenant = ? AND id = ?",
       ),
       backlog: db.prepare<[], { changes: number; queued: number }>(
         'SELECT (SELECT count(*) FROM subscription_change) AS changes, (SELECT count(*) FROM notification_queue) AS queued',
@@ -144,7 +145,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
 
   async create(tenant: Tenant, subscription: Subscription): Promise<boolean> {
     const created = this.stmts.insert.run(tenant, subscription.id, JSON.stringify(subscription)).changes > 0;
-    if (created) this.perTenant.set(tenant, (this.perTenant.get(tenant) ?? 0) + 1);
+    if (created) {
+      this.perTenant.set(tenant, (this.perTenant.get(tenant) ?? 0) + 1);
+      this.rev++;
+    }
     return created;
   }
 
@@ -166,7 +170,9 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   }
 
   async replace(tenant: Tenant, subscription: Subscription): Promise<boolean> {
-    return this.stmts.update.run(JSON.stringify(subscription), tenant, subscription.id).changes > 0;
+    const replaced = this.stmts.update.run(JSON.stringify(subscription), tenant, subscription.id).changes > 0;
+    if (replaced) this.rev++;
+    return replaced;
   }
 
   async delete(tenant: Tenant, id: string): Promise<boolean> {
@@ -175,7 +181,10 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
       if (n > 0) this.stmts.deleteQueue.run(tenant, id);
       return n > 0;
     })();
-    if (deleted) this.perTenant.set(tenant, Math.max(0, (this.perTenant.get(tenant) ?? 1) - 1));
+    if (deleted) {
+      this.perTenant.set(tenant, Math.max(0, (this.perTenant.get(tenant) ?? 1) - 1));
+      this.rev++;
+    }
     return deleted;
   }
 
@@ -217,7 +226,7 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   async delivered(tenant: Tenant, subscriptionId: string, seq: number, at: string): Promise<void> {
     this.db.transaction(() => {
       this.stmts.dequeue.run(seq);
-      this.stmts.sent.run(at, tenant, subscriptionId);
+      this.stmts.sent.run(at, at, tenant, subscriptionId);
     })();
   }
 
@@ -230,8 +239,12 @@ export class SqliteSubscriptionStore implements SubscriptionStore {
   ): Promise<void> {
     this.db.transaction(() => {
       this.stmts.retry.run(nextAttemptAt, seq);
-      this.stmts.failed.run(at, tenant, subscriptionId);
+      this.stmts.failed.run(at, at, tenant, subscriptionId);
     })();
+  }
+
+  revision(): number {
+    return this.rev;
   }
 
   async backlog(): Promise<{ changes: number; queued: number }> {
