@@ -85,3 +85,59 @@ export function qToSql(node: QNode, doc: string): SqlFragment {
     }
   }
 }
+
+/**
+ * The most selective q term an index can answer, as a candidate subquery on `attr_value`:
+ * equality before ranges, and only terms every match must satisfy (the root, or a member of a
+ * top-level AND).
+ */
+export function qIndexCandidates(node: QNode, tenant: string): SqlFragment | undefined {
+  const terms = node.kind === 'and' ? node.children : [node];
+  let best: SqlFragment | undefined;
+  let bestRank = 0;
+  for (const t of terms) {
+    if (t.kind !== 'compare' || t.path.sub.length > 0 || t.path.compound.length > 0) continue;
+    const v = t.value;
+    const base = 'SELECT pk FROM attr_value WHERE tenant = ? AND attr = ? AND';
+    let frag: SqlFragment | undefined;
+    let rank = 0;
+    if (t.op === '==' && (v.kind === 'string' || v.kind === 'uri')) {
+      frag = { sql: `${base} str = ?`, params: [tenant, t.path.attr, v.value] };
+      rank = 3;
+    } else if (t.op === '==' && v.kind === 'number') {
+      frag = { sql: `${base} num = ?`, params: [tenant, t.path.attr, v.value] };
+      rank = 3;
+    } else if (t.op === '==' && v.kind === 'list' && v.values.every((x) => x.kind === 'string' || x.kind === 'uri')) {
+      const vals = v.values.map((x) => (x as { value: string }).value);
+      frag = { sql: `${base} str IN (${vals.map(() => '?').join(',')})`, params: [tenant, t.path.attr, ...vals] };
+      rank = 3;
+    } else if (t.op === '==' && v.kind === 'range' && v.from.kind === 'number' && v.to.kind === 'number') {
+      frag = { sql: `${base} num BETWEEN ? AND ?`, params: [tenant, t.path.attr, v.from.value, v.to.value] };
+      rank = 2;
+    } else if (v.kind === 'number' && (t.op === '>' || t.op === '>=' || t.op === '<' || t.op === '<=')) {
+      frag = { sql: `${base} num ${t.op} ?`, params: [tenant, t.path.attr, v.value] };
+      rank = 1;
+    }
+    if (frag && rank > bestRank) {
+      best = frag;
+      bestRank = rank;
+    }
+  }
+  // two one-sided bounds on the same attribute make a range: `a>10;a<11`
+  if (bestRank === 1 && node.kind === 'and') {
+    const bounds = node.children.filter(
+      (c): c is Extract<QNode, { kind: 'compare' }> =>
+        c.kind === 'compare' && c.path.sub.length === 0 && c.path.compound.length === 0 && c.value.kind === 'number' && ['>', '>=', '<', '<='].includes(c.op),
+    );
+    for (const lo of bounds) {
+      const hi = bounds.find((b) => b !== lo && b.path.attr === lo.path.attr && (b.op[0] === '<') !== (lo.op[0] === '<'));
+      if (!hi) continue;
+      const [l, h] = lo.op[0] === '>' ? [lo, hi] : [hi, lo];
+      return {
+        sql: `SELECT pk FROM attr_value WHERE tenant = ? AND attr = ? AND num ${l.op} ? AND num ${h.op} ?`,
+        params: [tenant, l.path.attr, (l.value as { value: number }).value, (h.value as { value: number }).value],
+      };
+    }
+  }
+  return best;
+}

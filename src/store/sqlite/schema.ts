@@ -35,6 +35,19 @@ const MIGRATIONS: string[] = [
      last_usage TEXT,
      hits INTEGER NOT NULL DEFAULT 0
    );`,
+  // scalar attribute values, so q terms like `no2>40` or `refDevice==urn:x` find their
+  // candidates by index instead of scanning every entity of a type
+  `CREATE TABLE attr_value (pk INTEGER NOT NULL, tenant TEXT NOT NULL, attr TEXT NOT NULL, num REAL, str TEXT);
+   CREATE INDEX attr_value_pk ON attr_value (pk);
+   CREATE INDEX attr_value_num ON attr_value (tenant, attr, num) WHERE num IS NOT NULL;
+   CREATE INDEX attr_value_str ON attr_value (tenant, attr, str) WHERE str IS NOT NULL;
+   INSERT INTO attr_value (pk, tenant, attr, num, str)
+     SELECT e.pk, e.tenant, a.key,
+       CASE WHEN json_type(i.value, '$.value') IN ('integer', 'real') THEN json_extract(i.value, '$.value') END,
+       CASE WHEN json_extract(i.value, '$.type') = 'Relationship' AND json_type(i.value, '$.object') = 'text' THEN json_extract(i.value, '$.object')
+            WHEN json_type(i.value, '$.value') = 'text' AND length(json_extract(i.value, '$.value')) <= 256 THEN json_extract(i.value, '$.value') END
+     FROM entity e, json_each(e.doc, '$.attrs') a, json_each(a.value) i
+     WHERE json_type(i.value, '$.value') IN ('integer', 'real', 'text') OR json_type(i.value, '$.object') = 'text';`,
 ];
 
 /** Applies the steps of `part` not yet applied, each in its own transaction. */

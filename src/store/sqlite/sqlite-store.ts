@@ -27,7 +27,7 @@ import type {
 import { SqliteHistoryStore } from './history-store.ts';
 import { SqliteIngestionStore } from './ingestion-store.ts';
 import { SqliteRegistrationStore } from './registration-store.ts';
-import { qToSql } from './q-sql.ts';
+import { qIndexCandidates, qToSql } from './q-sql.ts';
 import { migrate } from './schema.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 
@@ -54,6 +54,8 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly stmts;
   private readonly writeHooks: SqliteWriteHook[] = [];
+  /** query statements by SQL text: compiling one costs more than running a selective query */
+  private readonly queryCache = new Map<string, Database.Statement<unknown[], { doc: string }>>();
   readonly history: SqliteHistoryStore;
   readonly ingestion: SqliteIngestionStore;
   readonly registrations: SqliteRegistrationStore;
@@ -82,6 +84,8 @@ export class SqliteStore implements Store {
       update: db.prepare('UPDATE entity SET doc = jsonb(?) WHERE pk = ?'),
       delete: db.prepare('DELETE FROM entity WHERE pk = ?'),
       delTypes: db.prepare('DELETE FROM entity_type WHERE pk = ?'),
+      delValues: db.prepare('DELETE FROM attr_value WHERE pk = ?'),
+      addValue: db.prepare('INSERT INTO attr_value (pk, tenant, attr, num, str) VALUES (?, ?, ?, ?, ?)'),
       addType: db.prepare('INSERT OR IGNORE INTO entity_type (tenant, type, id, pk) VALUES (?, ?, ?, ?)'),
       geoRefs: db.prepare<[number], { gid: number }>('SELECT gid FROM geo_ref WHERE pk = ?'),
       delGeoRef: db.prepare('DELETE FROM geo_ref WHERE pk = ?'),
@@ -115,36 +119,55 @@ export class SqliteStore implements Store {
     return row ? (JSON.parse(row.doc) as Entity) : undefined;
   }
 
+  private prepared(sql: string): Database.Statement<unknown[], { doc: string }> {
+    let stmt = this.queryCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[], { doc: string }>(sql);
+      if (this.queryCache.size > 500) this.queryCache.clear();
+      this.queryCache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   async queryEntities(tenant: Tenant, query: EntityQuery): Promise<QueryResult> {
     const where: string[] = ['e.tenant = ?'];
     const params: unknown[] = [tenant];
     const types = typesOf(query.type);
+    // The most selective index drives the scan: ids, then the geo box, then a q term; otherwise
+    // the type index in id order (which lets a LIMIT stop early).
+    let candidates: { sql: string; params: unknown[] } | undefined;
+    if (query.ids && query.ids.length > 0) {
+      candidates = { sql: `SELECT pk FROM entity WHERE tenant = ? AND id IN (${query.ids.map(() => '?').join(',')})`, params: [tenant, ...query.ids] };
+    } else if (query.geoQ) {
+      const g = query.geoQ;
+      // disjoint and near-with-only-minDistance have no box that contains every match
+      const box = candidateBBox(g);
+      candidates = box
+        ? {
+            sql: 'SELECT DISTINCT r.pk FROM geo_rtree b JOIN geo_ref r ON r.gid = b.gid WHERE r.attr = ? AND b.minX <= ? AND b.maxX >= ? AND b.minY <= ? AND b.maxY >= ?',
+            params: [g.geoproperty, box[2], box[0], box[3], box[1]],
+          }
+        : { sql: 'SELECT DISTINCT pk FROM geo_ref WHERE attr = ?', params: [g.geoproperty] };
+    } else if (query.q) {
+      const c = qIndexCandidates(query.q, tenant);
+      if (c) candidates = { sql: `SELECT DISTINCT pk FROM (${c.sql})`, params: c.params };
+    }
     let from = 'entity e';
-    if (types.exact && types.exact.length === 1) {
+    if (candidates) {
+      // CROSS JOIN keeps SQLite from reordering: the candidate list is the outer loop
+      from = `(${candidates.sql}) c CROSS JOIN entity e ON e.pk = c.pk`;
+      params.unshift(...candidates.params);
+      if (types.exact) {
+        where.push(`EXISTS (SELECT 1 FROM entity_type t WHERE t.pk = e.pk AND t.type IN (${types.exact.map(() => '?').join(',')}))`);
+        params.push(...types.exact);
+      }
+    } else if (types.exact && types.exact.length === 1) {
       from = 'entity_type t JOIN entity e ON e.pk = t.pk';
       where.push('t.tenant = ? AND t.type = ?');
       params.push(tenant, types.exact[0]);
     } else if (types.exact) {
       where.push(`e.pk IN (SELECT pk FROM entity_type WHERE tenant = ? AND type IN (${types.exact.map(() => '?').join(',')}))`);
       params.push(tenant, ...types.exact);
-    }
-    if (query.ids && query.ids.length > 0) {
-      where.push(`e.id IN (${query.ids.map(() => '?').join(',')})`);
-      params.push(...query.ids);
-    }
-    if (query.geoQ) {
-      const g = query.geoQ;
-      // disjoint and near-with-only-minDistance have no box that contains every match
-      const box = candidateBBox(g);
-      if (!box) {
-        where.push('e.pk IN (SELECT pk FROM geo_ref WHERE attr = ?)');
-        params.push(g.geoproperty);
-      } else {
-        where.push(
-          'e.pk IN (SELECT r.pk FROM geo_rtree b JOIN geo_ref r ON r.gid = b.gid WHERE r.attr = ? AND b.minX <= ? AND b.maxX >= ? AND b.minY <= ? AND b.maxY >= ?)',
-        );
-        params.push(g.geoproperty, box[2], box[0], box[3], box[1]);
-      }
     }
     if (query.q) {
       const f = qToSql(query.q, 'e.doc');
@@ -168,9 +191,7 @@ export class SqliteStore implements Store {
     const orderCol = from.startsWith('entity_type') ? 't.id' : 'e.id';
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
-      const rows = this.db
-        .prepare<unknown[], { doc: string }>(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`)
-        .all(...params, query.limit, query.offset);
+      const rows = this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
       const result: QueryResult = { entities: rows.map((r) => JSON.parse(r.doc) as Entity) };
       if (query.count) {
         result.count = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${base}`).get(...params)!.n;
@@ -179,7 +200,7 @@ export class SqliteStore implements Store {
     }
     const entities: Entity[] = [];
     let matched = 0;
-    const stmt = this.db.prepare<unknown[], { doc: string }>(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`);
+    const stmt = this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`);
     for (const row of stmt.iterate(...params)) {
       const entity = JSON.parse(row.doc) as Entity;
       if (!refineEntity(entity, refinement)) continue;
@@ -245,6 +266,7 @@ export class SqliteStore implements Store {
 
   private clearIndexes(pk: number): void {
     this.stmts.delTypes.run(pk);
+    this.stmts.delValues.run(pk);
     for (const { gid } of this.stmts.geoRefs.all(pk)) this.stmts.delGeoBox.run(gid);
     this.stmts.delGeoRef.run(pk);
   }
@@ -253,6 +275,9 @@ export class SqliteStore implements Store {
     for (const type of entity.type) this.stmts.addType.run(tenant, type, entity.id, pk);
     for (const [attr, instances] of Object.entries(entity.attrs)) {
       for (const inst of instances) {
+        const v = inst.type === 'Relationship' ? inst.object : inst.value;
+        if (typeof v === 'number' && Number.isFinite(v)) this.stmts.addValue.run(pk, tenant, attr, v, null);
+        else if (typeof v === 'string' && v.length <= 256) this.stmts.addValue.run(pk, tenant, attr, null, v);
         if (inst.type !== 'GeoProperty') continue;
         const [minX, minY, maxX, maxY] = bboxOf(inst.value as GeoJsonGeometry);
         const { gid } = this.stmts.addGeoRef.get(pk, attr) as { gid: number };
