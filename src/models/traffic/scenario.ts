@@ -42,7 +42,10 @@ export interface ScenarioOptions {
     fleet: FleetMix;
     options?: EmissionModelOptions;
   };
-  /** Passed to both assignments (the scenario also gets the baseline's elastic reference costs). */
+  /**
+   * Passed to both assignments. With rigidity < 1 the baseline keeps fixed demand and the
+   * scenario's demand responds to its costs relative to the baseline's equilibrium OD costs.
+   */
   assignment?: Omit<AssignmentOptions, 'referenceCost' | 'onIteration'>;
   /** Road type per baseline link (0 urban, 1 rural, 2 highway); default from free-flow speed. */
   roadType?: ArrayLike<number>;
@@ -256,12 +259,15 @@ export function runScenario(
   }
 
   const assignOpts = options.assignment ?? {};
-  const baseResult = assign(baseNet, demand, assignOpts);
+  const rigidity = assignOpts.rigidity ?? 1;
+  // The OD matrix is the baseline's observed demand, so the baseline is assigned with fixed
+  // demand; elastic demand then answers the change of cost from the baseline equilibrium, the
+  // usual what-if reading of a demand elasticity (Sheffi 1985, §6.1).
+  const baseResult = assign(baseNet, demand, { ...assignOpts, rigidity: 1 });
   let referenceCost: Float64Array | undefined;
-  if (baseResult.referenceCost.length > 0) {
-    // Elastic demand answers the change of cost from the baseline, so the scenario keeps the
-    // baseline's reference; allowed trips into a banned cordon pay its entry penalty once
-    // whatever their route, so it is added to their reference and does not cut them.
+  if (rigidity !== 1) {
+    // Allowed trips into a banned cordon pay its entry penalty once whatever their route, so
+    // the penalty is added to their reference and does not cut them.
     const index = entryIndex(demand);
     let penalty = 0;
     for (const p of s.banPenalty) penalty = Math.max(penalty, p);
@@ -270,7 +276,7 @@ export function runScenario(
       for (let e = s.demand.start[o]; e < s.demand.start[o + 1]; e++) {
         const d = s.demand.dest[e];
         const be = index.get(o * demand.zoneCount + d);
-        const ref = be === undefined ? Number.POSITIVE_INFINITY : baseResult.referenceCost[be];
+        const ref = be === undefined ? Number.POSITIVE_INFINITY : baseResult.odCost[be];
         referenceCost[e] = ref + (!s.insideBan[o] && s.insideBan[d] ? penalty : 0);
       }
     }
