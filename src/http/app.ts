@@ -5,12 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createBroker, type Broker } from '../broker/index.ts';
+import { createFederation } from '../broker/registrations/index.ts';
 import { type Notifier, startNotifier } from '../broker/subscriptions/index.ts';
-import { problem, type ProblemDetails } from '../ngsi/index.ts';
+import { problem, type ProblemDetails, TermMap } from '../ngsi/index.ts';
 import type { Store } from '../store/index.ts';
 import { createContextResolver, type ContextResolver } from './context-resolver.ts';
 import { ProblemError } from './negotiation.ts';
 import { batchRoutes } from './routes/batch.ts';
+import { csourceRegistrationRoutes } from './routes/csource-registrations.ts';
+import { csourceSubscriptionRoutes } from './routes/csource-subscriptions.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { entityRoutes } from './routes/entities.ts';
 import { CONTEXTS_PATH, jsonldContextRoutes } from './routes/jsonld-contexts.ts';
@@ -28,6 +31,8 @@ export interface AppOptions {
   /** the public base URL (scheme://host:port) for hosted @context URLs */
   publicUrl?: string;
   now?: () => Date;
+  /** how long a context source may take to answer a forwarded request, ms (default 3000, or TWINBOX_FEDERATION_TIMEOUT_MS) */
+  federationTimeoutMs?: number;
   /** extensions mounted on the same server (twin services, federation) */
   plugins?: Array<(app: FastifyInstance, deps: { broker: Broker; contexts: ContextResolver }) => void | Promise<void>>;
 }
@@ -38,6 +43,12 @@ const JSON_TYPES = ['application/json', 'application/ld+json', 'application/merg
 
 function sendProblem(reply: import('fastify').FastifyReply, p: ProblemDetails) {
   return reply.code(p.status).header('content-type', 'application/json').send(p);
+}
+
+function timeoutFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new Error(`TWINBOX_FEDERATION_TIMEOUT_MS must be a positive integer, got '${value}'`);
+  return Number(value);
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -58,6 +69,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const address = app.server.address();
     if (!options.publicUrl && address && typeof address === 'object') baseUrl = `http://localhost:${address.port}`;
   });
+  // clause 4.3.6, 5.9–5.11: registrations, their subscriptions, and forwarding to context sources
+  const federation = createFederation({
+    store: options.store,
+    self: () => new URL(baseUrl).host,
+    termsFor: async (context) => {
+      const terms = await contexts.resolve(context);
+      return terms.ok ? terms.value : TermMap.core();
+    },
+    timeoutMs: options.federationTimeoutMs ?? timeoutFromEnv(process.env.TWINBOX_FEDERATION_TIMEOUT_MS),
+    now: options.now,
+  });
+  app.addHook('onReady', () => federation.notifier.start());
+  app.addHook('onClose', () => federation.notifier.close());
   // clause 5.8: notifications are delivered while the app runs, and resume from the store's queue on start
   let notifier: Notifier | undefined;
   app.addHook('onReady', async () => {
@@ -138,12 +162,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           throw new ProblemError(problem('InvalidRequest', 'the request body is empty'));
         }
       });
-      entityRoutes(api, deps);
+      entityRoutes(api, deps, federation.distributed);
       batchRoutes(api, deps);
       discoveryRoutes(api, deps);
       jsonldContextRoutes(api, deps, () => baseUrl);
       temporalRoutes(api, deps);
       subscriptionRoutes(api, deps, options.now);
+      csourceRegistrationRoutes(api, deps, federation);
+      csourceSubscriptionRoutes(api, deps, federation);
     },
     { prefix: '/ngsi-ld/v1' },
   );

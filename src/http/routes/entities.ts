@@ -2,10 +2,12 @@
  * /ngsi-ld/v1/entities and its attribute sub-resources (clause 6.4–6.7).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DistributedQuery } from '../../broker/registrations/index.ts';
 import { type Attribute, fail, isUri, parseAttributeInstances, parseAttributes, parseEntity } from '../../ngsi/index.ts';
 import { badRequest, unwrap } from '../negotiation.ts';
 import { checkParams, parseEntityQuery, parseRepresentation, RETRIEVE_PARAMS } from '../query-params.ts';
 import { readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
+import { forwardContext } from './csource-registrations.ts';
 
 type Params = Record<string, string | string[] | undefined>;
 type IdParams = { entityId: string };
@@ -31,7 +33,7 @@ function flag(params: Params, value: string): boolean {
   return typeof o === 'string' && o.split(',').includes(value);
 }
 
-export function entityRoutes(app: FastifyInstance, deps: RouteDeps): void {
+export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?: DistributedQuery): void {
   const { broker } = deps;
 
   app.post('/entities', async (request, reply) => {
@@ -50,7 +52,11 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!parsed.hasFilter) {
       unwrap(fail('BadRequestData', 'Query Entities needs at least one of type, id, idPattern, attrs, q, geoQ or scopeQ'));
     }
-    const result = await broker.queryEntities(tenant, parsed.query);
+    // clause 4.3.6: matching context sources answer too, unless local=true
+    const { result, warnings } = federation
+      ? await federation.queryEntities(forwardContext(request, tenant, ctx.terms), parsed.query)
+      : { result: await broker.queryEntities(tenant, parsed.query), warnings: [] };
+    if (warnings.length > 0) reply.header('ngsild-warning', warnings.join(', '));
     if (result.count !== undefined) reply.header('ngsild-results-count', String(result.count));
     const geometryProperty = (request.query as Params).geometryProperty;
     return sendEntities(reply, ctx, result.entities, parsed.representation.compact, typeof geometryProperty === 'string' ? geometryProperty : 'location');
@@ -63,7 +69,10 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const tenant = await readableTenant(request, broker);
     const ctx = await readContext(request, deps);
     const rep = unwrap(parseRepresentation(params, ctx.terms));
-    const entity = unwrap(await broker.retrieveEntity(tenant, id));
+    const attrs = rep.compact.attrs ? [...rep.compact.attrs] : undefined;
+    const forwarded = federation ? await federation.retrieveEntity(forwardContext(request, tenant, ctx.terms), id, attrs) : undefined;
+    if (forwarded && forwarded.warnings.length > 0) reply.header('ngsild-warning', forwarded.warnings.join(', '));
+    const entity = unwrap(forwarded ? forwarded.result : await broker.retrieveEntity(tenant, id));
     if (typeof params.type === 'string') {
       const wanted = params.type.split(',').map((t) => ctx.terms.expand(t));
       if (!wanted.some((t) => entity.type.includes(t))) unwrap(fail('ResourceNotFound', `entity '${id}' is not of type '${params.type}'`));
