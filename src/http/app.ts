@@ -57,6 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 2048 },
+    // clients (the ETSI suite among them) write `/entities/`; one trailing slash is the same resource
+    rewriteUrl: (req) => (req.url ?? '/').replace(/(.)\/(\?|$)/, '$1$2'),
   });
   const broker = options.broker ?? createBroker({ store: options.store, now: options.now });
   let baseUrl = options.publicUrl ?? 'http://localhost:1026';
