@@ -19,6 +19,8 @@ import { ShortestPaths } from './shortest-path.ts';
 
 /** Flow passes over all bushes between two bush updates. */
 const INNER_PASSES = 8;
+/** Share of a link's bush flow below which what is left after a shift is rounding residue. */
+const RESIDUE = 1e-12;
 
 export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
   const n = p.nodeCount;
@@ -215,6 +217,7 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
       let maxD = der[a];
       let maxF = bushFlow[base + a];
       let qn = from[a];
+      let broken = false;
       while (pn !== qn) {
         if (pos[pn] > pos[qn]) {
           a = Lp[pn];
@@ -223,6 +226,11 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
           pn = from[a];
         } else {
           a = Up[qn];
+          // Rounding can leave a node with outflow but no used inflow; skip such a pair.
+          if (a < 0) {
+            broken = true;
+            break;
+          }
           maxC += cost[a];
           maxD += der[a];
           const f = bushFlow[base + a];
@@ -231,7 +239,7 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
         }
       }
       const diff = maxC - minC;
-      if (!(diff > 0) || !(maxF > 0)) continue;
+      if (broken || !(diff > 0) || !(maxF > 0)) continue;
       const den = minD + maxD;
       let delta = den > 0 ? diff / den : maxF;
       if (delta > maxF) delta = maxF;
@@ -239,8 +247,11 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
       let q = j;
       while (q !== dv) {
         a = Up[q];
-        const f = bushFlow[base + a] - delta;
-        bushFlow[base + a] = f > 0 ? f : 0;
+        const f0 = bushFlow[base + a];
+        const f = f0 - delta;
+        // Links that carried the bottleneck flow up to rounding empty completely; a residue would
+        // leave a node with outflow but no inflow.
+        bushFlow[base + a] = f > RESIDUE * f0 ? f : 0;
         setFlow(a, x[a] - delta);
         q = from[a];
       }

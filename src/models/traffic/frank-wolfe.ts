@@ -6,7 +6,7 @@
  * conjugate to the last one under the diagonal Hessian of the Beckmann objective, and takes an
  * exact line search step.
  */
-import { type IterationLog, type SolveOptions, type SolveOutput } from './convergence.ts';
+import type { IterationLog, SolveOptions, SolveOutput } from './convergence.ts';
 import { beckmann, linkCost, linkDerivative } from './link-cost.ts';
 import type { Problem } from './problem.ts';
 import { ShortestPaths } from './shortest-path.ts';

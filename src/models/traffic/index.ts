@@ -1,4 +1,13 @@
 /** Static traffic assignment: compact networks, TNTP and GeoJSON readers, user equilibrium. */
+
+export {
+  ALGORITHMS,
+  type AlgorithmName,
+  type AssignmentOptions,
+  type AssignmentResult,
+  assign,
+} from './assign.ts';
+export type { IterationLog } from './convergence.ts';
 export {
   buildDemand,
   buildNetwork,
@@ -9,6 +18,7 @@ export {
   NetworkFormatError,
   nodeIndex,
 } from './network.ts';
+export type { CostFunction, UnreachablePair } from './problem.ts';
 export {
   parseTntpFlow,
   parseTntpNet,
@@ -18,6 +28,3 @@ export {
   type TntpNet,
   type TntpNetOptions,
 } from './tntp.ts';
-export { ALGORITHMS, type AlgorithmName, type AssignmentOptions, type AssignmentResult, assign } from './assign.ts';
-export type { IterationLog } from './convergence.ts';
-export type { CostFunction, UnreachablePair } from './problem.ts';

@@ -92,7 +92,8 @@ export function prepareProblem(
   const beta = new Float64Array(m);
   if (costFunction === 'conical') {
     for (let a = 0; a < m; a++) {
-      if (!(net.power[a] > 1)) throw new RangeError(`conical cost needs alpha > 1; link ${a} has ${net.power[a]}`);
+      if (!(net.power[a] > 1))
+        throw new RangeError(`conical cost needs alpha > 1; link ${a} has ${net.power[a]}`);
       beta[a] = conicalBeta(net.power[a]);
     }
   }
@@ -248,7 +249,16 @@ export function prepareProblem(
       outLinks: out.links,
       inStart: inn.start,
       inLinks: inn.links,
-      costs: { linkCount, freeFlowTime: fft, b, power, capacity, fixed: fixedAll, kind: kindAll, beta: betaAll },
+      costs: {
+        linkCount,
+        freeFlowTime: fft,
+        b,
+        power,
+        capacity,
+        fixed: fixedAll,
+        kind: kindAll,
+        beta: betaAll,
+      },
       root,
     },
     unreachable,
