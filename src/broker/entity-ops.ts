@@ -3,10 +3,7 @@
  * attributes, appending, updating, merging and deleting attribute instances. Each returns a new
  * entity and never mutates its input, so a store engine may retry a mutation after a conflict.
  */
-import type { Attribute, Entity } from '../ngsi/index.ts';
-
-/** The IRI a client uses to delete in a merge-patch (clause 5.6.17: "urn:ngsi-ld:null"). */
-export const NGSI_LD_NULL = 'urn:ngsi-ld:null';
+import { type Attribute, type Entity, NGSI_LD_NULL } from '../ngsi/index.ts';
 
 function stampAttribute(attr: Attribute, now: string, previous?: Attribute): Attribute {
   const out: Attribute = { ...attr, createdAt: previous?.createdAt ?? now, modifiedAt: now };
@@ -115,7 +112,13 @@ export function updateAttributes(
 }
 
 function isNullValue(attr: Attribute): boolean {
-  return attr.value === NGSI_LD_NULL || attr.object === NGSI_LD_NULL || attr.json === NGSI_LD_NULL || attr.vocab === NGSI_LD_NULL;
+  return (
+    attr.value === NGSI_LD_NULL ||
+    attr.object === NGSI_LD_NULL ||
+    attr.json === NGSI_LD_NULL ||
+    attr.vocab === NGSI_LD_NULL ||
+    attr.languageMap?.['@none'] === NGSI_LD_NULL
+  );
 }
 
 /** Merges one attribute instance into an existing one: members given win, sub-attributes merge. */

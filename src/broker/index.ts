@@ -1,3 +1,2 @@
 export { type BatchError, type BatchInput, type BatchMode, type BatchResult, type Broker, type ChangeListener, createBroker } from './broker.ts';
-export { NGSI_LD_NULL } from './entity-ops.ts';
 export { createTemporalBroker, MAX_INSTANCES_PER_ATTRIBUTE, type TemporalBroker, type TemporalEntityResult, type TemporalQuery } from './temporal.ts';

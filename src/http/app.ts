@@ -138,6 +138,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Read-only cross-origin access lets one instance's web app show a peer's public data.
   app.addHook('onSend', async (request, reply, payload) => {
+    // NGSI-LD media types carry no charset parameter (JSON is UTF-8 by definition, RFC 8259)
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.endsWith('; charset=utf-8') && type.startsWith('application/')) {
+      reply.header('content-type', type.slice(0, -'; charset=utf-8'.length));
+    }
     if (request.method === 'GET' || request.method === 'OPTIONS') {
       reply.header('access-control-allow-origin', '*');
       reply.header('access-control-expose-headers', 'link, ngsild-results-count, content-range');

@@ -47,7 +47,7 @@ function single(params: Params, name: string): Result<string | undefined> {
 /** Checks the names of the query parameters against the allowed set of a resource. */
 export function checkParams(params: Params, allowed: ReadonlySet<string>): Result<void> {
   for (const name of Object.keys(params)) {
-    if (!allowed.has(name)) return fail('BadRequestData', `unknown query parameter '${name}'`);
+    if (!allowed.has(name)) return fail('InvalidRequest', `unknown query parameter '${name}'`);
     if (NOT_IMPLEMENTED.has(name)) return fail('NotImplemented', `query parameter '${name}' is not implemented`);
   }
   return ok(undefined);

@@ -73,7 +73,7 @@ export function parseEntity(body: unknown, terms: TermMap, options: ParseEntityO
     return fail('BadRequestData', `entity: id '${String(id)}' is not a URI`);
   }
   const rawType = src.type ?? src['@type'];
-  let types: string[] = [];
+  const types: string[] = [];
   if (rawType === undefined) {
     if (requireType) return fail('BadRequestData', "entity: member 'type' is missing");
   } else {
@@ -82,6 +82,7 @@ export function parseEntity(body: unknown, terms: TermMap, options: ParseEntityO
     for (const t of list) {
       if (typeof t !== 'string' || !isValidName(t)) return fail('BadRequestData', `entity: type '${String(t)}' is not a valid name`);
       const iri = terms.expand(t);
+      if (iri.startsWith('@')) return fail('BadRequestData', `entity: type '${t}' names a JSON-LD keyword, not a type`);
       if (!types.includes(iri)) types.push(iri);
     }
   }
@@ -99,7 +100,6 @@ export function parseEntity(body: unknown, terms: TermMap, options: ParseEntityO
     if (!parsed.ok) return parsed;
     entity.attrs[parsed.value.iri] = parsed.value.instances;
   }
-  types = entity.type;
   return ok(entity);
 }
 
@@ -131,6 +131,15 @@ export function parseAttributeInstances(
     instances.push(attr.value);
   }
   return ok({ iri, instances });
+}
+
+/** "urn:ngsi-ld:null" as an attribute's value asks a merge-patch to delete it (clause 4.5.?). */
+export const NGSI_LD_NULL = 'urn:ngsi-ld:null';
+
+function isNgsiLdNull(o: Record<string, unknown>): boolean {
+  if (o.value === NGSI_LD_NULL || o.object === NGSI_LD_NULL || o.json === NGSI_LD_NULL || o.vocab === NGSI_LD_NULL) return true;
+  const lm = o.languageMap as Record<string, unknown> | undefined;
+  return lm !== undefined && lm !== null && typeof lm === 'object' && lm['@none'] === NGSI_LD_NULL;
 }
 
 function isAttributeObject(item: unknown): boolean {
@@ -177,6 +186,7 @@ function parseAttribute(name: string, raw: unknown, terms: TermMap, geoName: boo
     return parseAttribute(name, { type: 'GeoProperty', value: raw }, terms, geoName);
   }
   const o = raw as Record<string, unknown>;
+  if (isNgsiLdNull(o)) return ok({ ...(o as unknown as Attribute), type: (o.type as AttributeType) ?? inferType(o, geoName) ?? 'Property' });
   let type = o.type as AttributeType | undefined;
   if (type === undefined) type = inferType(o, geoName);
   else if (!ATTRIBUTE_TYPES.has(type)) return fail('BadRequestData', `${where}: type '${String(o.type)}' is not an NGSI-LD attribute type`);

@@ -20,6 +20,7 @@ function entityId(request: FastifyRequest<{ Params: IdParams }>): string {
 }
 
 function requireObjectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) unwrap(fail('InvalidRequest', 'the request body is empty'));
   if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
   return body as Record<string, unknown>;
 }
@@ -42,7 +43,29 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     const { terms } = await writeContext(request, deps, body);
     const entity = unwrap(parseEntity(body, terms));
     unwrap(await broker.createEntity(tenantOf(request), entity));
-    return reply.code(201).header('location', `/ngsi-ld/v1/entities/${encodeURIComponent(entity.id)}`).send();
+    return reply.code(201).header('location', `/ngsi-ld/v1/entities/${entity.id}`).send();
+  });
+
+  // PUT and PATCH need an entity id in the path (clause 6.5.3)
+  for (const method of ['PUT', 'PATCH'] as const) {
+    app.route({ method, url: '/entities', handler: async () => badRequest('the entity id is missing from the path') });
+  }
+
+  /** clause 5.6.21 Purge Entities: delete every entity a query selects */
+  app.delete('/entities', async (request, reply) => {
+    const params = request.query as Params;
+    unwrap(checkParams(params, new Set(['type', 'attrs', 'q', 'idPattern', 'id', 'scopeQ', 'local', 'georel', 'geometry', 'coordinates', 'geoproperty'])));
+    const tenant = await readableTenant(request, broker);
+    const ctx = await readContext(request, deps);
+    const parsed = unwrap(parseEntityQuery(params, ctx.terms));
+    if (!parsed.hasFilter) badRequest('Purge Entities needs at least one of type, id, idPattern, attrs, q, geoQ or scopeQ');
+    for (;;) {
+      const page = await broker.queryEntities(tenant, { ...parsed.query, limit: 1000, offset: 0, count: false });
+      if (page.entities.length === 0) break;
+      await broker.batch(tenant, 'delete', page.entities.map((e) => ({ ok: true as const, entity: e })));
+      if (page.entities.length < 1000) break;
+    }
+    return reply.code(204).send();
   });
 
   app.get('/entities', async (request, reply) => {

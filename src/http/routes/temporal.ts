@@ -153,7 +153,7 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const { terms } = await writeContext(request, deps, body);
     const input = unwrap(parseTemporalEntity(body, terms, true));
     const created = await temporal.upsertTemporalEntity(tenantOf(request), input);
-    if (created) return reply.code(201).header('location', `/ngsi-ld/v1/temporal/entities/${encodeURIComponent(input.id)}`).send();
+    if (created) return reply.code(201).header('location', `/ngsi-ld/v1/temporal/entities/${input.id}`).send();
     return reply.code(204).send();
   });
 
