@@ -169,10 +169,11 @@ async function fetchShared(
   const { agreementId, provider, ...rest } = request.query;
   if (!agreementId) return sendProblem(reply, 'BadRequestData', 'agreementId is required');
   const agreement = c.store.getAgreement(agreementId);
-  const transfer = c.store
+  // The latest transfer that received a data address, running or not: the provider says why not.
+  const pulls = c.store
     .listTransfers('consumer')
-    .filter((t) => t.agreementId === agreementId && t.state === 'STARTED' && t.dataAddress?.endpoint)
-    .pop();
+    .filter((t) => t.agreementId === agreementId && t.dataAddress?.endpoint);
+  const transfer = pulls.filter((t) => t.state === 'STARTED').pop() ?? pulls.pop();
   let endpoint: string;
   if (transfer?.dataAddress?.endpoint) endpoint = transfer.dataAddress.endpoint;
   else if (agreement?.role === 'consumer')

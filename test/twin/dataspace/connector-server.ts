@@ -1,0 +1,41 @@
+/**
+ * A twinbox process with the data-space connector mounted, as `startServer` mounts it: the store in
+ * the data folder, the HTTP app, the connector plugin. Usage: connector-server.ts --port P --data-dir D
+ * [--peer id=url ...]. Prints `listening <url>` once it accepts requests.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../../../src/http/index.ts';
+import { openStore } from '../../../src/store/index.ts';
+import { dataspacePlugin } from '../../../src/twin/dataspace/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    peer: { type: 'string', multiple: true },
+  },
+});
+const port = Number(values.port);
+const dataDir = values['data-dir'] as string;
+const publicUrl = `http://127.0.0.1:${port}`;
+const peers = (values.peer ?? []).map((p) => {
+  const [id, url] = p.split('=');
+  return { id, url };
+});
+const store = openStore({ engine: 'sqlite', path: join(dataDir, 'twin.sqlite') });
+const app = await buildApp({
+  store,
+  publicUrl,
+  logLevel: 'warn',
+  plugins: [dataspacePlugin({ store, dataDir, publicUrl, peers })],
+});
+await app.listen({ port, host: '127.0.0.1' });
+console.log(`listening ${publicUrl}`);
+const stop = async () => {
+  await app.close();
+  await store.close();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());
