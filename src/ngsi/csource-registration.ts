@@ -452,6 +452,9 @@ export function registeredAttributes(info: RegistrationInfo): string[] | undefin
  */
 export function matchingInformation(reg: CSourceRegistration, f: RegistrationFilter): RegistrationInfo[] {
   return reg.information.filter((info) => {
+    // an info without entities describes attributes of any entity: it answers attribute
+    // selections, not a request for entities of given types or ids (ETSI 037_05)
+    if (!info.entities && (f.types || f.ids || f.idPattern)) return false;
     if (info.entities && !info.entities.some((e) => entityInfoMatches(e, f))) return false;
     if (f.attrs && f.attrs.length > 0) {
       const covered = registeredAttributes(info);

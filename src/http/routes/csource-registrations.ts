@@ -24,6 +24,7 @@ import {
   parseGeoQuery,
   parseQ,
   parseTypeQuery,
+  type QNode,
   type TermMap,
   type TypeNode,
 } from '../../ngsi/index.ts';
@@ -39,6 +40,7 @@ const QUERY_PARAMS = new Set([
   'type',
   'idPattern',
   'attrs',
+  'q',
   'csf',
   'georel',
   'geometry',
@@ -78,6 +80,10 @@ export function pageParams(params: Params): { limit: number; offset: number; cou
   return { limit, offset: offsetText === undefined ? 0 : Number(offsetText), count };
 }
 
+function attributeNames(node: QNode): string[] {
+  return node.kind === 'and' || node.kind === 'or' ? node.children.flatMap(attributeNames) : [node.path.attr];
+}
+
 function typeNames(node: TypeNode): string[] {
   return node.kind === 'type' ? [node.name] : node.children.flatMap(typeNames);
 }
@@ -107,7 +113,9 @@ function intervalQuery(params: Params): IntervalQuery | undefined {
 
 /** Query parameters of clause 6.8.3.2 to a RegistrationQuery; at least a type or attribute selector. */
 function registrationQuery(params: Params, terms: TermMap): RegistrationQuery {
-  unwrap(checkParams(params, QUERY_PARAMS));
+  // csf is implemented here, though the shared table marks it not implemented for entities
+  for (const name of Object.keys(params))
+    if (!QUERY_PARAMS.has(name)) badRequest(`unknown query parameter '${name}'`);
   const filter: RegistrationFilter = {};
   const type = single(params, 'type');
   const attrs = single(params, 'attrs');
@@ -132,6 +140,12 @@ function registrationQuery(params: Params, terms: TermMap): RegistrationQuery {
     filter.idPattern = idPattern;
   }
   const query: RegistrationQuery = { filter, ...pageParams(params) };
+  const q = single(params, 'q');
+  if (q !== undefined) {
+    // a registration holds no values: q is matched by the attribute names it mentions (clause 5.10.2)
+    const names = attributeNames(expandQ(unwrap(parseQ(q)), (n) => terms.expand(n)));
+    filter.attrs = [...(filter.attrs ?? []), ...names];
+  }
   const csf = single(params, 'csf');
   if (csf !== undefined) query.csf = expandQ(unwrap(parseQ(csf)), (n) => terms.expand(n));
   const georel = single(params, 'georel');
@@ -229,6 +243,17 @@ export function csourceRegistrationRoutes(
     unwrap(await registrations.updateRegistration(tenantOf(request), id, draft));
     return reply.code(204).send();
   });
+
+  // clause 6.9: the resource needs an id; without one the request is malformed, not a missing resource
+  for (const method of ['PATCH', 'DELETE'] as const) {
+    for (const url of ['/csourceRegistrations', '/csourceRegistrations/']) {
+      app.route({
+        method,
+        url,
+        handler: async () => badRequest('the registration id is missing from the path'),
+      });
+    }
+  }
 
   app.delete<{ Params: IdParams }>('/csourceRegistrations/:registrationId', async (request, reply) => {
     const id = registrationId(request);
