@@ -709,11 +709,16 @@ export function notificationEntity(
     const after = change.after?.attrs ?? {};
     for (const [name, list] of Object.entries(before)) {
       if (sub.watchedAttributes && !sub.watchedAttributes.includes(name)) continue;
-      const keys = new Set((after[name] ?? []).map(instanceKey));
+      const remaining = after[name] ?? [];
+      const keys = new Set(remaining.map(instanceKey));
       const gone = list.filter((a) => !keys.has(instanceKey(a)) && keepInstance(sub, a));
       if (gone.length === 0) continue;
       deletedNames.add(name);
-      attrs[name] = [...(attrs[name] ?? []), ...gone.map((a) => nullAttribute(a, now, n.sysAttrs))];
+      if (remaining.length === 0) {
+        // the whole attribute is gone: one null stands for it, whatever instances it had
+        const { datasetId: _d, ...whole } = gone[0];
+        attrs[name] = [nullAttribute(whole, now, n.sysAttrs)];
+      } else attrs[name] = [...(attrs[name] ?? []), ...gone.map((a) => nullAttribute(a, now, n.sysAttrs))];
     }
   }
   for (const name of Object.keys(attrs)) if (attrs[name].length === 0) delete attrs[name];
@@ -728,6 +733,7 @@ export function notificationEntity(
     attrs: selected,
     lang: sub.lang,
   });
+  if (n.sysAttrs && n.format === 'keyValues') withEntitySysAttrs(out, entity);
   if (deletedEntity) {
     out.deletedAt = now;
     if (n.format !== 'keyValues' && n.sysAttrs) {
@@ -755,12 +761,20 @@ export function periodicEntity(sub: Subscription, entity: Entity, terms: TermMap
     if (kept.length > 0) attrs[name] = kept;
   }
   const n = sub.notification;
-  return compactEntity({ ...entity, attrs }, terms, {
+  const out = compactEntity({ ...entity, attrs }, terms, {
     format: n.format,
     sysAttrs: n.sysAttrs,
     attrs: n.attributes ? new Set(n.attributes) : undefined,
     lang: sub.lang,
   });
+  if (n.sysAttrs && n.format === 'keyValues') withEntitySysAttrs(out, entity);
+  return out;
+}
+
+/** keyValues has no room for an attribute's system attributes, but the entity's own show (clause 4.5.4). */
+function withEntitySysAttrs(out: CompactedEntity, entity: Entity): void {
+  if (entity.createdAt) out.createdAt = entity.createdAt;
+  if (entity.modifiedAt) out.modifiedAt = entity.modifiedAt;
 }
 
 /** A Notification (clause 5.3.1). */
