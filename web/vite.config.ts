@@ -16,6 +16,14 @@ export default defineConfig({
     emptyOutDir: true,
     // maplibre-gl is one large module by design; splitting it gains nothing on first view
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      output: {
+        // the MapLibre worker ships as .mjs; .js gets a JavaScript MIME type from any static
+        // server, and a module worker served as octet-stream fails to start
+        assetFileNames: (asset) =>
+          asset.names.some((n) => n.endsWith('.mjs')) ? 'assets/[name]-[hash].js' : 'assets/[name]-[hash][extname]',
+      },
+    },
   },
   server: { host: '127.0.0.1', port: 5173 },
 });

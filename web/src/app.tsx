@@ -3,12 +3,13 @@
  * choropleth, history charts, search; switching between the city instances of the network.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { fetchInstance, type Instance, switcherEntries } from './api/instance.ts';
-import { type EntityTypeInfo, type EntityView, fetchAllEntities, fetchEntityTypes, type TwinTarget } from './api/ngsi-client.ts';
+import { type Instance, switcherEntries } from './api/instance.ts';
+import { DISTRICTS, type FirstRequests, takePrefetch } from './prefetch.ts';
+import { type EntityTypeInfo, type EntityView, fetchAllEntities, fetchEntityTypes, type KeyValuesEntity, type TwinTarget } from './api/ngsi-client.ts';
 import { initialTwinUrl, mapStyleUrl, rememberTwinUrl } from './config.ts';
 import { defaultLanguage, LANGUAGE_NAMES, LANGUAGES, type Language, STRINGS } from './i18n.ts';
 import { applyFilter, categoryKey, categoryValues, geometryKind, MODELLED, toFeature, type TwinFeature, type TypeFilter, VALUE } from './map/features.ts';
-import { styleFor } from './map/layer-styles.ts';
+import { DISTRICT_RAMP, INTENSITY_RAMP, styleFor } from './map/layer-styles.ts';
 import { TwinMap } from './map/twin-map.ts';
 import { AttributionBar } from './panels/attribution-bar.tsx';
 import { ChoroplethControl, type ChoroplethState, TrafficControl, type TrafficState } from './panels/time-controls.tsx';
@@ -17,11 +18,10 @@ import { LayerList, type LayerState } from './panels/layer-list.tsx';
 import { SearchBox, type SearchEntry } from './panels/search-box.tsx';
 import { valuesAt, withValues } from './map/time-values.ts';
 
-const DISTRICTS = 'AdministrativeArea';
 const TRAFFIC = 'TrafficFlowObserved';
 
-function mostCommon(values: string[]): string | undefined {
-  return values[0];
+function filterKey(f: TypeFilter): string {
+  return `${f.category ?? ''}|${f.onlyModelled ? 1 : 0}`;
 }
 
 export function App() {
@@ -44,125 +44,154 @@ export function App() {
   const mapHost = useRef<HTMLDivElement>(null);
   const twinMap = useRef<TwinMap>(undefined);
   const features = useRef(new Map<string, TwinFeature[]>());
+  /** the filter each type's source was last given, to skip needless re-tiling */
+  const pushed = useRef(new Map<string, string>());
   const searchInput = useRef<HTMLElement | null>(null);
 
-  const target: TwinTarget = useMemo(() => ({ base: instance?.url ?? base, tenant: instance?.tenant }), [instance, base]);
+  // the address the user chose, not instance.url: behind a proxy the instance may not know its own
+  const target: TwinTarget = useMemo(() => ({ base, tenant: instance?.tenant }), [instance, base]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
 
-  // 1. the instance: name, languages, extent, peers, datasets
+  // 1. the instance (name, languages, extent, peers, datasets) and, at the same time, its
+  // districts: they are the base map, so the first view waits for nothing else
+  const first = useRef<FirstRequests>(undefined);
   useEffect(() => {
-    const ac = new AbortController();
+    let live = true;
+    setInstance(undefined);
     setInstanceError(undefined);
-    fetchInstance(base, ac.signal)
+    first.current = takePrefetch(base);
+    first.current.instance
       .then((i) => {
+        if (!live) return;
         setInstance(i);
         document.title = `${i.name} · twinbox`;
       })
-      .catch((err: Error) => err.name !== 'AbortError' && setInstanceError(err.message));
+      .catch((err: Error) => live && setInstanceError(err.message));
     rememberTwinUrl(base);
-    return () => ac.abort();
+    return () => {
+      live = false;
+    };
   }, [base]);
 
-  // 2. the map and every entity type of the instance
+  // 2. the map, created at once so its worker starts while the first requests run
+  useEffect(() => {
+    if (!mapHost.current || twinMap.current) return;
+    twinMap.current = new TwinMap({
+      container: mapHost.current,
+      styleUrl: mapStyleUrl(window.location),
+      bbox: [-20, 30, 40, 65],
+      onSelect: (id) => setSelected(id),
+    });
+    (window as unknown as { twinboxMap?: TwinMap }).twinboxMap = twinMap.current;
+  }, []);
+
+  // 3. every entity type of the instance
   useEffect(() => {
     if (!instance || !mapHost.current) return;
     const ac = new AbortController();
     const started = performance.now();
-    if (!twinMap.current) {
-      twinMap.current = new TwinMap({
-        container: mapHost.current,
-        styleUrl: mapStyleUrl(window.location),
-        centre: instance.centre,
-        bbox: instance.bbox,
-        onSelect: (id) => setSelected(id),
-      });
-      (window as unknown as { twinboxMap?: TwinMap }).twinboxMap = twinMap.current;
-    }
     const tm = twinMap.current;
+    if (!tm) return;
     delete document.body.dataset.loaded;
     delete document.body.dataset.firstView;
     document.body.dataset.city = instance.id;
     features.current = new Map();
+    pushed.current = new Map();
     setLayers([]);
     setSearch([]);
     setSelected(undefined);
     setChoropleth({ years: [], yearIndex: 0, breaks: [] });
     setTraffic({ times: [], index: 0, breaks: [] });
 
+    const emptyLayer = (type: string): LayerState => ({
+      type,
+      status: 'loading',
+      count: 0,
+      visible: true,
+      geometry: 'none',
+      categories: [],
+      hasModelled: false,
+      filter: {},
+    });
+    const addEntities = (info: EntityTypeInfo, entities: KeyValuesEntity[]) => {
+      const fs: TwinFeature[] = [];
+      const entries: SearchEntry[] = [];
+      for (const e of entities) {
+        const f = toFeature(e);
+        if (f) fs.push(f);
+        const name = typeof e.name === 'string' ? e.name : e.id;
+        entries.push({ id: e.id, name, type: info.name, key: `${name.toLowerCase()} ${e.id.toLowerCase()}` });
+      }
+      features.current.set(info.name, fs);
+      const key = categoryKey(fs);
+      const categories = key ? categoryValues(fs, key) : [];
+      // districts overlap across levels (city, borough, quarter): show the most numerous, the finest
+      const filter: TypeFilter = info.name === DISTRICTS && key ? { category: categories[0] } : {};
+      const kinds = new Set(fs.map((f) => geometryKind(f.geometry.type)));
+      const geometry = kinds.has('area') ? 'area' : kinds.has('line') ? 'line' : kinds.has('point') ? 'point' : 'none';
+      tm.setData(info.name, applyFilter(fs, key, filter));
+      pushed.current.set(info.name, filterKey(filter));
+      setSearch((s) => [...s, ...entries]);
+      const ready: LayerState = {
+        ...emptyLayer(info.name),
+        status: 'ready',
+        count: fs.length,
+        geometry,
+        categoryKey: key,
+        categories,
+        hasModelled: fs.some((f) => f.properties[MODELLED] === true),
+        filter,
+      };
+      setLayers((ls) => (ls.some((l) => l.type === info.name) ? ls.map((l) => (l.type === info.name ? ready : l)) : [...ls, ready]));
+    };
+    const loadType = async (info: EntityTypeInfo) => {
+      try {
+        const entities = await fetchAllEntities(target, info, ac.signal);
+        if (!ac.signal.aborted) addEntities(info, entities);
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') return;
+        setLayers((ls) => ls.map((l) => (l.type === info.name ? { ...l, status: 'error', error: (err as Error).message } : l)));
+      }
+    };
+
     const load = async () => {
       await tm.ready;
       if (ac.signal.aborted) return;
       tm.clear();
       tm.fitCity(instance.bbox);
-      const list = (await fetchEntityTypes(target, ac.signal)).sort((a, b) => styleFor(a.name).order - styleFor(b.name).order);
-      setTypes(new Map(list.map((x) => [x.name, x])));
-      setLayers(
-        list.map((x) => ({
-          type: x.name,
-          status: 'loading',
-          count: 0,
-          visible: true,
-          geometry: 'none',
-          categories: [],
-          hasModelled: false,
-          filter: {},
-        })),
-      );
-      const loadType = async (info: EntityTypeInfo) => {
-        try {
-          const entities = await fetchAllEntities(target, info, ac.signal);
-          if (ac.signal.aborted) return;
-          const fs: TwinFeature[] = [];
-          const entries: SearchEntry[] = [];
-          for (const e of entities) {
-            const f = toFeature(e);
-            if (f) fs.push(f);
-            const name = typeof e.name === 'string' ? e.name : e.id;
-            entries.push({ id: e.id, name, type: info.name, key: `${name.toLowerCase()} ${e.id.toLowerCase()}` });
-          }
-          features.current.set(info.name, fs);
-          const key = categoryKey(fs);
-          const categories = key ? categoryValues(fs, key) : [];
-          // districts overlap across levels (city, borough, quarter): show the finest by default
-          const filter: TypeFilter = info.name === DISTRICTS && key ? { category: mostCommon(categories) } : {};
-          const kinds = new Set(fs.map((f) => geometryKind(f.geometry.type)));
-          const geometry = kinds.has('area') ? 'area' : kinds.has('line') ? 'line' : kinds.has('point') ? 'point' : 'none';
-          tm.setData(info.name, applyFilter(fs, key, filter));
-          setSearch((s) => [...s, ...entries]);
-          setLayers((ls) =>
-            ls.map((l) =>
-              l.type === info.name
-                ? { ...l, status: 'ready', count: fs.length, geometry, categoryKey: key, categories, hasModelled: fs.some((f) => f.properties[MODELLED] === true), filter }
-                : l,
-            ),
-          );
-        } catch (err) {
-          if ((err as Error).name === 'AbortError') return;
-          setLayers((ls) => ls.map((l) => (l.type === info.name ? { ...l, status: 'error', error: (err as Error).message } : l)));
-        }
-      };
-      // the districts are the base map: first, so the first view has them
-      const districts = list.find((x) => x.name === DISTRICTS);
-      if (districts) {
-        await loadType(districts);
-        tm.map.once('idle', () => {
-          if (ac.signal.aborted) return;
-          document.body.dataset.firstView = String(Math.round(performance.now() - started));
-          document.body.dataset.firstViewSinceStart = String(Math.round(performance.now()));
-        });
-        tm.map.triggerRepaint();
+      const pre = first.current?.base === base ? await first.current.districts : [];
+      if (ac.signal.aborted) return;
+      if (pre.length > 0) {
+        const rendered = tm.whenRendered(DISTRICTS);
+        addEntities({ name: DISTRICTS, iri: DISTRICTS, attributes: new Map() }, pre);
+        await rendered;
+        if (ac.signal.aborted) return;
+        document.body.dataset.firstView = String(Math.round(performance.now() - started));
+        document.body.dataset.firstViewSinceStart = String(Math.round(performance.now()));
       }
-      await Promise.all(list.filter((x) => x !== districts).map(loadType));
-      if (!ac.signal.aborted) document.body.dataset.loaded = instance.id;
+      // /types scans the store; asked only after the first view so it does not delay it
+      const list = (await fetchEntityTypes(target, ac.signal)).sort((a, b) => styleFor(a.name).order - styleFor(b.name).order);
+      if (ac.signal.aborted) return;
+      setTypes(new Map(list.map((x) => [x.name, x])));
+      const todo = list.filter((x) => !(x.name === DISTRICTS && pre.length > 0));
+      setLayers((ls) => {
+        const byType = new Map(ls.map((l) => [l.type, l]));
+        return list.map((x) => byType.get(x.name) ?? emptyLayer(x.name));
+      });
+      await Promise.all(todo.map(loadType));
+      if (!ac.signal.aborted) {
+        if (!document.body.dataset.firstView) document.body.dataset.firstView = String(Math.round(performance.now() - started));
+        document.body.dataset.loaded = instance.id;
+      }
     };
     load().catch((err: Error) => err.name !== 'AbortError' && setInstanceError(err.message));
     return () => ac.abort();
-  }, [instance, target]);
+  }, [instance]); // eslint-disable-line react-hooks/exhaustive-deps -- target and base change with it
 
-  // 3. what goes on the map for a type: its filter, and for districts and traffic the slider's values
+  // 4. what goes on the map for a type: its filter, and for districts and traffic the slider's values
   const layerByType = useMemo(() => new Map(layers.map((l) => [l.type, l])), [layers]);
   const pushType = useCallback(
     (type: string, values?: Map<string, number>) => {
@@ -176,14 +205,13 @@ export function App() {
     [layerByType],
   );
 
-  const districtFilter = layerByType.get(DISTRICTS)?.filter;
+  // districts: colours by id, so neither a statistic nor a year re-tiles the polygons
   useEffect(() => {
     const tm = twinMap.current;
-    if (!tm || !layerByType.get(DISTRICTS) || layerByType.get(DISTRICTS)?.status !== 'ready') return;
+    if (!tm || layerByType.get(DISTRICTS)?.status !== 'ready') return;
     const c = choropleth;
     if (!c.statistic) {
       tm.setColouring(DISTRICTS, undefined);
-      pushType(DISTRICTS);
       return;
     }
     let values: Map<string, number>;
@@ -195,28 +223,31 @@ export function App() {
         if (typeof v === 'number') values.set(String(f.properties.id), v);
       }
     }
-    tm.setColouring(DISTRICTS, { breaks: c.breaks });
-    pushType(DISTRICTS, values);
-    // districtFilter is read through layerByType; listed so a level change recolours
-  }, [choropleth, districtFilter, layerByType, pushType]);
+    tm.setColouring(DISTRICTS, { breaks: c.breaks, ramp: DISTRICT_RAMP, values });
+  }, [choropleth, layerByType]);
 
+  // traffic counters: clusters colour by the mean of their points, so the values go in the data
   const trafficFilter = layerByType.get(TRAFFIC)?.filter;
   useEffect(() => {
     const tm = twinMap.current;
     if (!tm || layerByType.get(TRAFFIC)?.status !== 'ready') return;
-    if (!traffic.history || traffic.times.length === 0) {
-      pushType(TRAFFIC);
-      return;
-    }
-    tm.setColouring(TRAFFIC, { breaks: traffic.breaks });
+    if (!traffic.history || traffic.times.length === 0) return;
+    tm.setColouring(TRAFFIC, { breaks: traffic.breaks, ramp: INTENSITY_RAMP });
     pushType(TRAFFIC, valuesAt(traffic.history, traffic.times[traffic.index]));
+    pushed.current.set(TRAFFIC, filterKey(layerByType.get(TRAFFIC)?.filter ?? {}));
   }, [traffic, trafficFilter, layerByType, pushType]);
 
-  // other types: only their filter
+  // a changed filter puts the type's features in again; unchanged ones are not re-tiled
   useEffect(() => {
-    for (const l of layers) if (l.type !== DISTRICTS && l.type !== TRAFFIC && l.status === 'ready') pushType(l.type);
-    // a filter change creates a new layers array; pushing unchanged data is cheap next to a re-tile
-  }, [layers.map((l) => `${l.type}:${l.status}:${l.filter.category ?? ''}:${l.filter.onlyModelled ?? ''}`).join('|')]); // eslint-disable-line react-hooks/exhaustive-deps
+    for (const l of layers) {
+      if (l.status !== 'ready') continue;
+      const key = filterKey(l.filter);
+      if (pushed.current.get(l.type) === key) continue;
+      pushed.current.set(l.type, key);
+      if (l.type === TRAFFIC && traffic.history && traffic.times.length > 0) pushType(l.type, valuesAt(traffic.history, traffic.times[traffic.index]));
+      else pushType(l.type);
+    }
+  }, [layers, pushType, traffic]);
 
   const onToggle = (type: string, visible: boolean) => {
     twinMap.current?.setVisible(type, visible);
@@ -264,9 +295,9 @@ export function App() {
         </h1>
         <label className="field">
           {t.city}{' '}
-          <select value={instance?.url ?? base} onChange={(e) => setBase(e.target.value)} data-testid="city-switcher">
+          <select value={base} onChange={(e) => setBase(e.target.value)} data-testid="city-switcher">
             {instance ? (
-              switcherEntries(instance).map((p) => (
+              switcherEntries(instance, base).map((p) => (
                 <option key={p.url} value={p.url}>
                   {p.name}
                 </option>

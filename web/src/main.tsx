@@ -1,13 +1,9 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import './styles.css';
-import { App } from './app.tsx';
+import { initialTwinUrl } from './config.ts';
+import { prefetch } from './prefetch.ts';
+
+prefetch(initialTwinUrl(window.location));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const el = root;
+void import('./start-app.tsx').then(({ startApp }) => startApp(el));

@@ -78,9 +78,12 @@ export async function fetchInstance(base: string, signal?: AbortSignal): Promise
   };
 }
 
-/** Peers plus this instance, in a stable order (by name) so the switcher does not jump. */
-export function switcherEntries(instance: Instance): Peer[] {
-  const all = [{ id: instance.id, name: instance.name, url: instance.url }, ...instance.peers];
+/**
+ * Peers plus this instance (at the address it was reached under), in a stable order (by name)
+ * so the switcher does not jump.
+ */
+export function switcherEntries(instance: Instance, base: string): Peer[] {
+  const all = [{ id: instance.id, name: instance.name, url: base }, ...instance.peers.filter((p) => p.id !== instance.id)];
   const seen = new Set<string>();
   return all.filter((p) => (seen.has(p.url) ? false : (seen.add(p.url), true))).sort((a, b) => a.name.localeCompare(b.name));
 }

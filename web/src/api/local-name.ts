@@ -2,11 +2,12 @@
  * The app reads the twin without sending an @context, so types and attribute names arrive
  * expanded (e.g. https://smartdatamodels.org/dataModel.Building/height). The part after the last
  * '/' or '#' is the Smart Data Models term a person recognises; core terms (location, id) arrive
- * compact already and pass through unchanged.
+ * compact already and pass through unchanged; a prefixed name (ngsi-ld:name) loses its prefix.
  */
 export function localName(iri: string): string {
   if (!iri.includes(':')) return iri;
-  const cut = Math.max(iri.lastIndexOf('/'), iri.lastIndexOf('#'));
+  let cut = Math.max(iri.lastIndexOf('/'), iri.lastIndexOf('#'));
+  if (cut < 0) cut = iri.lastIndexOf(':');
   return cut >= 0 && cut < iri.length - 1 ? iri.slice(cut + 1) : iri;
 }
 

@@ -33,14 +33,20 @@ export function styleFor(type: string): TypeStyle {
   return { colour: FALLBACK[h % FALLBACK.length], order: 10 };
 }
 
-/** Sequential ramp (viridis, 5 classes) for choropleths and measured values; dark to light. */
-export const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+/**
+ * Sequential ramps of 5 classes (ColorBrewer). Districts use purples, a hue no point layer uses,
+ * so points stay legible on top; measured intensities (traffic counts) go yellow to red.
+ */
+export const DISTRICT_RAMP = ['#f2f0f7', '#cbc9e2', '#9e9ac8', '#756bb1', '#54278f'];
+export const INTENSITY_RAMP = ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'];
+export const RAMP_CLASSES = 5;
+export const NO_DATA = '#d9d9d9';
 
 export const BACKGROUND = '#eef0f2';
 export const SELECTED = '#d7191c';
 
 /** Class breaks at quantiles so each colour covers about as many areas. */
-export function quantileBreaks(values: number[], classes = RAMP.length): number[] {
+export function quantileBreaks(values: number[], classes = RAMP_CLASSES): number[] {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return [];
   const breaks: number[] = [];

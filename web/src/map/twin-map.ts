@@ -18,7 +18,7 @@ import {
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { geometryKind, type GeometryKind, type TwinFeature, VALUE } from './features.ts';
-import { BACKGROUND, RAMP, SELECTED, styleFor } from './layer-styles.ts';
+import { BACKGROUND, NO_DATA, SELECTED, styleFor } from './layer-styles.ts';
 
 // A Vite build moves the worker into its own asset; MapLibre must be told where.
 setWorkerUrl(workerUrl);
@@ -38,29 +38,53 @@ export function offlineStyle(): StyleSpecification {
 }
 
 export interface Colouring {
-  /** class breaks ascending; RAMP[i] is used below breaks[i], the last colour above */
+  /** class breaks ascending; ramp[i] is used below breaks[i], the last colour above */
   breaks: number[];
+  ramp: string[];
+  /**
+   * Values by entity id. Given, the colours go into a match expression on the id, so a slider
+   * move only restyles and never re-tiles the source; without, features carry VALUE.
+   */
+  values?: Map<string, number>;
 }
 
-function stepColour(breaks: number[], fallback: string): ExpressionSpecification {
-  if (breaks.length === 0) return ['literal', fallback] as unknown as ExpressionSpecification;
-  const expr: unknown[] = ['step', ['to-number', ['get', VALUE]], RAMP[0]];
-  breaks.forEach((b, i) => expr.push(b, RAMP[Math.min(i + 1, RAMP.length - 1)]));
-  return ['case', ['has', VALUE], expr, fallback] as unknown as ExpressionSpecification;
+export function classColour(value: number, c: Colouring): string {
+  let i = 0;
+  while (i < c.breaks.length && value >= c.breaks[i]) i++;
+  return c.ramp[Math.min(i, c.ramp.length - 1)];
 }
 
-function clusterMeanColour(breaks: number[], fallback: string): ExpressionSpecification {
-  if (breaks.length === 0) return ['literal', fallback] as unknown as ExpressionSpecification;
+function matchColour(c: Colouring, fallback: string): ExpressionSpecification {
+  const values = c.values ?? new Map<string, number>();
+  if (values.size === 0 || c.breaks.length === 0) return ['literal', fallback] as unknown as ExpressionSpecification;
+  const expr: unknown[] = ['match', ['get', 'id']];
+  for (const [id, v] of values) expr.push(id, classColour(v, c));
+  expr.push(fallback);
+  return expr as ExpressionSpecification;
+}
+
+function step(input: unknown, c: Colouring): unknown[] {
+  const expr: unknown[] = ['step', input, c.ramp[0]];
+  c.breaks.forEach((b, i) => expr.push(b, c.ramp[Math.min(i + 1, c.ramp.length - 1)]));
+  return expr;
+}
+
+function stepColour(c: Colouring, fallback: string): ExpressionSpecification {
+  if (c.values) return matchColour(c, fallback);
+  if (c.breaks.length === 0) return ['literal', fallback] as unknown as ExpressionSpecification;
+  return ['case', ['has', VALUE], step(['to-number', ['get', VALUE]], c), fallback] as unknown as ExpressionSpecification;
+}
+
+/** A cluster shows the mean value of its points (sum and count come from clusterProperties). */
+function clusterMeanColour(c: Colouring, fallback: string): ExpressionSpecification {
+  if (c.breaks.length === 0) return ['literal', fallback] as unknown as ExpressionSpecification;
   const mean = ['/', ['get', 'vsum'], ['max', ['get', 'vn'], 1]];
-  const expr: unknown[] = ['step', mean, RAMP[0]];
-  breaks.forEach((b, i) => expr.push(b, RAMP[Math.min(i + 1, RAMP.length - 1)]));
-  return ['case', ['>', ['get', 'vn'], 0], expr, fallback] as unknown as ExpressionSpecification;
+  return ['case', ['>', ['get', 'vn'], 0], step(mean, c), fallback] as unknown as ExpressionSpecification;
 }
 
 export interface TwinMapOptions {
   container: HTMLElement;
   styleUrl?: string;
-  centre: [number, number];
   bbox: [number, number, number, number];
   onSelect: (id: string) => void;
 }
@@ -233,6 +257,33 @@ export class TwinMap {
     }
   }
 
+  /**
+   * Resolves once the type's features are drawn: its sources have taken the latest data and a
+   * frame has been rendered with all their tiles (the first-view mark of the app).
+   */
+  whenRendered(type: string, timeoutMs = 15000): Promise<void> {
+    const ids = KINDS.map((k) => this.sourceId(type, k));
+    return new Promise((resolve) => {
+      let dataSeen = false;
+      const done = () => {
+        this.map.off('sourcedata', onData);
+        this.map.off('render', onRender);
+        clearTimeout(timer);
+        resolve();
+      };
+      const onData = (e: { sourceId?: string; sourceDataType?: string }) => {
+        if (e.sourceId && ids.includes(e.sourceId)) dataSeen = true;
+      };
+      const onRender = () => {
+        if (dataSeen && ids.every((id) => this.map.isSourceLoaded(id))) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.map.on('sourcedata', onData);
+      this.map.on('render', onRender);
+      this.map.triggerRepaint();
+    });
+  }
+
   setVisible(type: string, visible: boolean): void {
     this.visible.set(type, visible);
     for (const id of this.layerIds(type)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
@@ -252,11 +303,11 @@ export class TwinMap {
     const fill = `${this.sourceId(type, 'area')}:fill`;
     const points = `${this.sourceId(type, 'point')}:points`;
     const clusters = `${this.sourceId(type, 'point')}:clusters`;
-    const noData = type === 'AdministrativeArea' ? '#d9d9d9' : base;
-    this.map.setPaintProperty(fill, 'fill-color', c ? stepColour(c.breaks, noData) : base);
+    const noData = type === 'AdministrativeArea' ? NO_DATA : base;
+    this.map.setPaintProperty(fill, 'fill-color', c ? stepColour(c, noData) : base);
     this.map.setPaintProperty(fill, 'fill-opacity', c ? 0.85 : type === 'AdministrativeArea' ? 0.9 : 0.45);
-    this.map.setPaintProperty(points, 'circle-color', c ? stepColour(c.breaks, '#bdbdbd') : colour);
-    this.map.setPaintProperty(clusters, 'circle-color', c ? clusterMeanColour(c.breaks, '#bdbdbd') : colour);
+    this.map.setPaintProperty(points, 'circle-color', c ? stepColour(c, NO_DATA) : colour);
+    this.map.setPaintProperty(clusters, 'circle-color', c ? clusterMeanColour(c, NO_DATA) : colour);
   }
 
   /** Outlines the selected entity; the geometry comes from the entity itself. */

@@ -7,7 +7,7 @@ import { useEffect, useMemo } from 'react';
 import { type EntityTypeInfo, fetchTypeHistory, type Series, type TwinTarget } from '../api/ngsi-client.ts';
 import { formatNumber, type Language, type Strings } from '../i18n.ts';
 import type { TwinFeature } from '../map/features.ts';
-import { quantileBreaks } from '../map/layer-styles.ts';
+import { DISTRICT_RAMP, INTENSITY_RAMP, quantileBreaks } from '../map/layer-styles.ts';
 import { allValues, instants, numericProperties } from '../map/time-values.ts';
 import { TimeSlider } from './time-slider.tsx';
 import { ValueLegend } from './value-legend.tsx';
@@ -122,7 +122,7 @@ export function ChoroplethControl({
             onChange={(i) => onChange({ ...state, yearIndex: i })}
             testId="year-slider"
           />
-          <ValueLegend breaks={state.breaks} lang={lang} noData={t.noData} />
+          <ValueLegend breaks={state.breaks} ramp={DISTRICT_RAMP} lang={lang} noData={t.noData} />
         </>
       )}
     </section>
@@ -165,7 +165,7 @@ export function TrafficControl({
     <section className="control" aria-labelledby="traffic-heading" data-testid="traffic">
       <h2 id="traffic-heading">{t.trafficTime}</h2>
       <TimeSlider times={state.times} index={state.index} label={t.trafficTime} format={fmt} onChange={(i) => onChange({ ...state, index: i })} testId="hour-slider" />
-      <ValueLegend breaks={state.breaks} lang={lang} unit={t.vehiclesPerHour} noData={t.noData} />
+      <ValueLegend breaks={state.breaks} ramp={INTENSITY_RAMP} lang={lang} unit={t.vehiclesPerHour} noData={t.noData} />
       <p className="muted small">{formatNumber(state.history?.size ?? 0, lang)} {t.entities}</p>
     </section>
   );
