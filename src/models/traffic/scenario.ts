@@ -122,6 +122,8 @@ export interface ScenarioComparison {
   links: LinkComparison;
   /** OD pairs with demand and no path in the scenario (for example a zone cut off by a closure). */
   unreachable: UnreachableTrips[];
+  /** External ids of zones all of whose trips lost their path in the scenario. */
+  cutOffZones: number[];
   unreachableBaseline: UnreachableTrips[];
   districts: { impacts: DistrictImpact[]; summary: SocialSummary; vulnerability: VulnerabilityResult } | null;
 }
@@ -349,6 +351,22 @@ export function runScenario(
     districts = { impacts: impact.districts, summary: impact.summary, vulnerability };
   }
 
+  const lost = new Set(scenResult.unreachable.map((u) => u.origin * s.demand.zoneCount + u.destination));
+  const pairs = new Int32Array(s.demand.zoneCount);
+  const lostPairs = new Int32Array(s.demand.zoneCount);
+  for (let o = 0; o < s.demand.zoneCount; o++) {
+    for (let e = s.demand.start[o]; e < s.demand.start[o + 1]; e++) {
+      const d = s.demand.dest[e];
+      const gone = lost.has(o * s.demand.zoneCount + d) ? 1 : 0;
+      pairs[o]++;
+      pairs[d]++;
+      lostPairs[o] += gone;
+      lostPairs[d] += gone;
+    }
+  }
+  const cutOffZones: number[] = [];
+  for (let z = 0; z < s.demand.zoneCount; z++)
+    if (pairs[z] > 0 && lostPairs[z] === pairs[z]) cutOffZones.push(net.nodeId[z]);
   const ids = (n: Network, list: AssignmentResult['unreachable']) =>
     list.map((u) => ({ origin: n.nodeId[u.origin], destination: n.nodeId[u.destination], trips: u.trips }));
   return {
@@ -366,6 +384,7 @@ export function runScenario(
       scenario: totals(ls, s.demand, s.tollMoney),
       links,
       unreachable: ids(net, scenResult.unreachable),
+      cutOffZones,
       unreachableBaseline: ids(baseNet, baseResult.unreachable),
       districts,
     },

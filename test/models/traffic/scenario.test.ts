@@ -63,6 +63,7 @@ test('a closure that cuts a zone off reports its OD pairs as unreachable', () =>
   assert.equal(r.unreachableBaseline.length, 0);
   assert.equal(r.unreachable.length, 46, 'every other zone to and from 13');
   assert.ok(r.unreachable.every((u) => u.origin === 13 || u.destination === 13));
+  assert.deepEqual(r.cutOffZones, [13]);
   const lost = r.unreachable.reduce((s, u) => s + u.trips, 0);
   assert.ok(Math.abs(lost - zone13) < 1e-6);
   assert.ok(Math.abs(r.scenario.unservedTrips - zone13) < 1e-6);
