@@ -18,7 +18,9 @@ import type { Problem } from './problem.ts';
 import { ShortestPaths } from './shortest-path.ts';
 
 /** Flow passes over all bushes between two bush updates. */
-const INNER_PASSES = 8;
+const INNER_PASSES = Number(process.env.IP ?? 20);
+const THRESHOLD_SHARE = Number(process.env.TS ?? 0.1);
+const GAP_STEP = Number(process.env.GS ?? 0.1);
 /** Share of a link's bush flow below which what is left after a shift is rounding residue. */
 const RESIDUE = 1e-12;
 
@@ -199,15 +201,19 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
   };
 
   /** One Algorithm B flow pass over bush k. */
-  const shiftFlows = (k: number) => {
+  const shiftFlows = (k: number, threshold: number): number => {
     labels(k);
     const base = k * m;
     const tb = k * n;
+    let worst = 0;
     for (let t = topoCount[k] - 1; t > 0; t--) {
       const j = topo[tb + t];
       const upj = Up[j];
       const lpj = Lp[j];
-      if (upj < 0 || upj === lpj || !(U[j] > L[j])) continue;
+      if (upj < 0 || upj === lpj) continue;
+      const excess = U[j] - L[j];
+      if (excess > worst) worst = excess;
+      if (!(excess > threshold)) continue;
       let a = lpj;
       let minC = cost[a];
       let minD = der[a];
@@ -263,20 +269,40 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
         q = from[a];
       }
     }
+    return worst;
   };
 
   const log: IterationLog[] = [];
   let gap = Number.POSITIVE_INFINITY;
   let iter = 0;
+  let lastTstt = 0;
+  const excess = new Float64Array(K);
+  let demandTotal = 0;
+  for (let e = 0; e < p.odTrips.length; e++) demandTotal += p.odTrips[e];
   while (iter < opts.maxIterations) {
     iter++;
+    // Cost differences below this are left for later: an OD pair's share of the relative gap is
+    // its excess cost over the mean trip cost, so there is no point equalising far below the gap.
+    const threshold =
+      iter === 1 ? 0 : (THRESHOLD_SHARE * Math.max(gap * GAP_STEP, opts.gap) * lastTstt) / demandTotal;
     for (let k = 0; k < K; k++) {
       updateBush(k);
-      shiftFlows(k);
+      excess[k] = shiftFlows(k, threshold);
     }
-    for (let pass = 0; pass < INNER_PASSES; pass++) for (let k = 0; k < K; k++) shiftFlows(k);
+    for (let pass = 0; pass < INNER_PASSES; pass++) {
+      let busy = false;
+      for (let k = 0; k < K; k++) {
+        if (excess[k] > threshold) {
+          excess[k] = shiftFlows(k, threshold);
+          busy = true;
+        }
+      }
+      if (!busy) break;
+    }
     sumFlows();
-    gap = measureGap(p, x, cost, sp).relativeGap;
+    const measured = measureGap(p, x, cost, sp);
+    gap = measured.relativeGap;
+    lastTstt = measured.tstt;
     const entry = { iteration: iter, relativeGap: gap, objective: beckmann(costs, x), elapsedMs: elapsed() };
     log.push(entry);
     opts.onIteration?.(entry);
