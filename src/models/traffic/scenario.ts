@@ -283,7 +283,9 @@ export function runScenario(
       }
     }
   }
-  const scenResult = assign(net, s.demand, { ...assignOpts, referenceCost });
+  // A fleet-only scenario changes no cost and no trip: its equilibrium is the baseline's.
+  const trafficUnchanged = doc.interventions.every((iv) => iv.type === 'fleet');
+  const scenResult = trafficUnchanged ? baseResult : assign(net, s.demand, { ...assignOpts, referenceCost });
 
   const lb = load(baseNet, baseResult, units, roadBase, modelBase);
   const ls = load(net, scenResult, units, roadScen, modelScen);

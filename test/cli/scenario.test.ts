@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const FIX = 'test/fixtures/scenario';
+
+function twinbox(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/twinbox.js', 'scenario', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function withDir(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'twinbox-scenario-'));
+  try {
+    body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('compares baseline and scenario, prints the table and a JSON line, writes CSV and GeoJSON', () => {
+  withDir((dir) => {
+    const out = join(dir, 'out');
+    const r = twinbox([
+      '--network',
+      FIX,
+      '--interventions',
+      `${FIX}/mixed-package.json`,
+      '--districts',
+      `${FIX}/siouxfalls_districts.geojson`,
+      '--out',
+      out,
+      '--gap',
+      '1e-7',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^scenario: mixed package$/m);
+    assert.match(r.stdout, /^vehicle-km\s+[\d,]+\s+[\d,]+\s+[+-][\d.]+ %$/m);
+    assert.match(r.stdout, /^districts: \d gain/m);
+    const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.equal(last.name, 'mixed package');
+    assert.ok(last.relativeGap.every((g: number) => g <= 1e-7));
+    assert.ok(last.co2Tonnes[1] < last.co2Tonnes[0]);
+    const links = readFileSync(join(out, 'links.csv'), 'utf8').trim().split('\n');
+    assert.equal(
+      links[0],
+      'from,to,status,length_km,flow_base,flow_scen,flow_change,time_min_base,time_min_scen,speed_kmh_base,speed_kmh_scen,vkm_base,vkm_scen,co2_kg_base,co2_kg_scen,nox_g_base,nox_g_scen,pm_g_base,pm_g_scen',
+    );
+    assert.equal(links.length, 1 + 78);
+    const closed = links
+      .filter((l) => l.split(',')[2] === 'closed')
+      .map((l) => l.split(',').slice(0, 2).join('-'));
+    assert.deepEqual(closed, ['10-16', '16-10']);
+    const vkm = links.slice(1).reduce((s, l) => s + Number(l.split(',')[12]), 0);
+    assert.ok(Math.abs(vkm - last.vehicleKm[1]) < 1e-3 * last.vehicleKm[1]);
+    const geo = JSON.parse(readFileSync(join(out, 'links.geojson'), 'utf8'));
+    assert.equal(geo.features.length, 78);
+    assert.equal(geo.features[0].geometry.type, 'LineString');
+    const districts = readFileSync(join(out, 'districts.csv'), 'utf8').trim().split('\n');
+    assert.equal(districts.length, 5);
+    assert.match(districts[0], /^id,name,population,area_km2,vulnerability,verdict,/);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.equal(summary.changes.length, 7);
+    assert.equal(summary.districts.summary.basis, 'population');
+    assert.equal(JSON.parse(readFileSync(join(out, 'districts.geojson'), 'utf8')).features.length, 4);
+  });
+});
+
+test('a closure that cuts a zone off is reported in the table and the JSON line', () => {
+  withDir((dir) => {
+    const doc = join(dir, 'cut.json');
+    writeFileSync(
+      doc,
+      JSON.stringify({
+        name: 'cut 13',
+        interventions: [
+          {
+            type: 'closeLinks',
+            links: [
+              [12, 13],
+              [13, 24],
+            ],
+            bothDirections: true,
+          },
+        ],
+      }),
+    );
+    const r = twinbox(['--network', FIX, '--interventions', doc]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^unreachable: 46 OD pair\(s\), [\d,.]+ trips without a path in the scenario; zones cut off: 13$/m,
+    );
+    const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.equal(last.unreachablePairs, 46);
+    assert.deepEqual(last.cutOffZones, [13]);
+  });
+});
+
+test('bad documents and options get one clear message each', () => {
+  withDir((dir) => {
+    const doc = join(dir, 'bad.json');
+    writeFileSync(
+      doc,
+      JSON.stringify({
+        name: 'bad',
+        interventions: [
+          { type: 'speedLimit', links: [[1, 99]], speedKmh: 30 },
+          { type: 'fleet', evShare: 2 },
+        ],
+      }),
+    );
+    const r = twinbox(['--network', FIX, '--interventions', doc]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /interventions\[1\]\.evShare: expected a share in \[0, 1\], got 2/);
+    writeFileSync(
+      doc,
+      JSON.stringify({
+        name: 'bad',
+        interventions: [{ type: 'speedLimit', links: [[1, 99]], speedKmh: 30 }],
+      }),
+    );
+    const r2 = twinbox(['--network', FIX, '--interventions', doc]);
+    assert.equal(r2.status, 1);
+    assert.match(r2.stderr, /interventions\[0\]\.links\[0\]: no node 99 in the network/);
+    writeFileSync(doc, '{ not json');
+    assert.match(
+      twinbox(['--network', FIX, '--interventions', doc]).stderr,
+      /--interventions: .*bad\.json is not JSON/,
+    );
+    const usage = twinbox(['--interventions', doc]);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /twinbox scenario: --network is required/);
+    assert.equal(twinbox(['--network', FIX, '--interventions', doc, '--length-unit', 'yd']).status, 2);
+    const help = twinbox(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--rigidity R/);
+  });
+});
