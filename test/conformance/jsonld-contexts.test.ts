@@ -87,7 +87,7 @@ function expectOptionalDetails(info: JsonObject): void {
 /** `Check Context Response Body Containing numberOfHits value`: checked only when present. */
 function expectHits(info: JsonObject, hits: number): void {
   if (info.numberOfHits !== undefined && info.numberOfHits !== null && info.numberOfHits !== '') {
-    assert.equal(Number(info.numberOfHits), hits, 'numberOfHits');
+    assert.equal(Number(info.numberOfHits), hits, `numberOfHits: expected ${hits}, got ${info.numberOfHits}`);
   }
 }
 
@@ -129,9 +129,15 @@ async function addContext(broker: Broker, file: string): Promise<string> {
   return location;
 }
 
-/** The URL of a hosted @context, as the broker reports it: what a client puts in a Link or @context. */
-async function hostedUrl(broker: Broker, location: string): Promise<string> {
-  const info = bodyObject(await broker.serveContext(location, 'true'));
+/** `Serve a @context` with details, which must answer 200: the context's information. */
+async function contextInfo(broker: Broker, contextId: string): Promise<JsonObject> {
+  const res = await broker.serveContext(contextId, 'true');
+  expectStatus(res, 200);
+  return bodyObject(res);
+}
+
+/** The URL of a hosted @context as the broker reports it: what a client puts in a Link or @context. */
+function urlOf(info: JsonObject): string {
   assert.ok(typeof info.URL === 'string', `no URL in ${JSON.stringify(info)}`);
   return info.URL;
 }
@@ -229,10 +235,10 @@ test('050_04_01 Add A Valid Hosted @context With URIs And Check That The URIs Ar
   expectReason(res, 'Created');
   const location = res.headers.location;
   assert.ok(location, 'no Location header');
-  assert.equal(bodyObject(await broker.serveContext(location, 'true')).kind, 'Hosted');
+  const info = await contextInfo(broker, location);
+  assert.equal(info.kind, 'Hosted');
   const id = newId(ID_PREFIX.Building);
-  const url = await hostedUrl(broker, location);
-  await broker.createEntity('building-simple-attributes.json', id, JSON_TYPE, { context: url });
+  await broker.createEntity('building-simple-attributes.json', id, JSON_TYPE, { context: urlOf(info) });
   await broker.deleteEntity(id);
   const cached = (dataJson('jsonldContext/@context-cached-valid.json') as JsonObject)['@context'] as string[];
   for (const uri of cached)
@@ -261,9 +267,8 @@ test('051_02_01 Delete A @context With Unknown @context Identifier', async (brok
 test('051_03_01 Delete A @context Whose Kind Is Cached Without Reload Param', async (broker) => {
   const location = await addContext(broker, '@context-cached-one-valid.json');
   const id = newId(ID_PREFIX.Building);
-  await broker.createEntity('building-simple-attributes.json', id, JSON_TYPE, {
-    context: await hostedUrl(broker, location),
-  });
+  const url = urlOf(await contextInfo(broker, location));
+  await broker.createEntity('building-simple-attributes.json', id, JSON_TYPE, { context: url });
   await broker.deleteEntity(id);
   const cached = THIRD_PARTY_CONTEXTS[0];
   assert.equal(bodyObject(await broker.serveContext(cached, 'true')).kind, 'Cached');
@@ -533,13 +538,10 @@ test('053_03_01 Serve A @contexts With A Wrong Id And Correct Details', async (b
 
 test('053_04_01 Check That The numberOfHits Is Increased After Using A Hosted Context', async (broker) => {
   const location = await addContext(broker, MINIMAL);
-  const before = await broker.serveContext(location, 'true');
-  expectStatus(before, 200);
-  expectHits(bodyObject(before), 0);
-  await createEntityUsing(broker, await hostedUrl(broker, location));
-  const after = await broker.serveContext(location, 'true');
-  expectStatus(after, 200);
-  expectHits(bodyObject(after), 1);
+  const before = await contextInfo(broker, location);
+  expectHits(before, 0);
+  await createEntityUsing(broker, urlOf(before));
+  expectHits(await contextInfo(broker, location), 1);
 });
 
 test('053_05_01 Check That The Context Served By A Context Server Is Still In The Broker After A ERROR_TYPE_LD_CONTEXT_NOT_AVAILABLE With Details=true', async (broker) => {
