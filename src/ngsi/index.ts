@@ -14,3 +14,5 @@ export type { GeoJsonGeometry, GeoQuery, GeoRel, QNode, QOperator, QPath, QScala
 export { type EntityQueryRefinement, refineEntity } from './refine.ts';
 export { evaluateTypeQuery, expandTypeQuery, parseTypeQuery } from './type-query.ts';
 export { compactTemporalEntity, parseDuration, parseTemporalEntity, type TemporalAggregate, type TemporalCompactOptions, type TemporalEntityInput, type TemporalFormat, type TemporalInstance } from './temporal.ts';
+export * from './subscription.ts';
+export * from './csource-registration.ts';
