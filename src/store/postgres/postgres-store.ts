@@ -163,7 +163,9 @@ export class PostgresStore implements Store {
 
   private async init(runMigrations: boolean): Promise<void> {
     if (runMigrations) {
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch((err: Error) => {
+        throw unreachable(this.url, err);
+      });
       try {
         await migrate(client);
       } finally {
@@ -185,7 +187,9 @@ export class PostgresStore implements Store {
       // until it is back, the notifier reloads subscriptions on every drain
       setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
     });
-    await client.connect();
+    await client.connect().catch((err: Error) => {
+      throw unreachable(this.url, err);
+    });
     await client.query(`LISTEN ${SUBSCRIPTION_CHANNEL}`);
     if (this.closed) {
       await client.end();
@@ -406,6 +410,21 @@ export class PostgresStore implements Store {
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
+}
+
+/** A user-facing error naming the server and database, never the credentials of the URL. */
+function unreachable(url: string, err: Error): Error {
+  let where = 'the configured database';
+  try {
+    const u = new URL(url);
+    where = `${u.host}${u.pathname}`;
+  } catch {
+    // an unparsable URL is named by the driver's message
+  }
+  return Object.assign(new Error(`cannot open PostgreSQL at ${where}: ${err.message}`), {
+    userFacing: true,
+    cause: err,
+  });
 }
 
 /** Opens a PostgreSQL store at `url`, migrating the schema first; rejects if the database is unreachable. */
