@@ -258,6 +258,11 @@ export function createDistributedQuery(options: DistributedQueryOptions) {
   }
 
   return {
+    /** A tenant that only registers context sources exists for reads all the same. */
+    async hasRegistrations(tenant: Tenant): Promise<boolean> {
+      return (await store.registrations.listRegistrations(tenant)).length > 0;
+    },
+
     /** clause 5.7.2 Query Entities, distributed */
     async queryEntities(
       ctx: ForwardContext,

@@ -3,7 +3,9 @@
  * 5.9 and 5.10): register, update, delete, retrieve and query context source registrations.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Broker } from '../../broker/index.ts';
 import type {
+  DistributedQuery,
   Federation,
   ForwardContext,
   IntervalQuery,
@@ -162,6 +164,18 @@ function registrationQuery(params: Params, terms: TermMap): RegistrationQuery {
   const temporal = intervalQuery(params);
   if (temporal) query.temporal = temporal;
   return query;
+}
+
+/** A read from a tenant nobody wrote to is NonexistentTenant, unless the tenant registers context sources. */
+export async function readableFederatedTenant(
+  request: FastifyRequest,
+  broker: Broker,
+  federation?: DistributedQuery,
+): Promise<string> {
+  const tenant = tenantOf(request);
+  if ((await broker.tenantExists(tenant)) || (federation && (await federation.hasRegistrations(tenant))))
+    return tenant;
+  return unwrap(fail('NonexistentTenant', `tenant '${tenant}' does not exist`));
 }
 
 /** What forwarding needs of an incoming entity request: its filters, @context Link, Via, local flag. */

@@ -7,7 +7,7 @@ import { type Attribute, fail, isUri, parseAttributeInstances, parseAttributes, 
 import { badRequest, unwrap } from '../negotiation.ts';
 import { checkParams, parseEntityQuery, parseRepresentation, RETRIEVE_PARAMS } from '../query-params.ts';
 import { readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
-import { forwardContext } from './csource-registrations.ts';
+import { forwardContext, readableFederatedTenant } from './csource-registrations.ts';
 
 type Params = Record<string, string | string[] | undefined>;
 type IdParams = { entityId: string };
@@ -69,7 +69,7 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
   });
 
   app.get('/entities', async (request, reply) => {
-    const tenant = await readableTenant(request, broker);
+    const tenant = await readableFederatedTenant(request, broker, federation);
     const ctx = await readContext(request, deps);
     const parsed = unwrap(parseEntityQuery(request.query as Params, ctx.terms));
     if (!parsed.hasFilter) {
@@ -89,7 +89,7 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     const id = entityId(request);
     const params = request.query as Params;
     unwrap(checkParams(params, RETRIEVE_PARAMS));
-    const tenant = await readableTenant(request, broker);
+    const tenant = await readableFederatedTenant(request, broker, federation);
     const ctx = await readContext(request, deps);
     const rep = unwrap(parseRepresentation(params, ctx.terms));
     const attrs = rep.compact.attrs ? [...rep.compact.attrs] : undefined;

@@ -65,7 +65,7 @@ export function link(context: string): string {
 
 export interface Res {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
   body: unknown;
   text: string;
 }
@@ -230,4 +230,34 @@ export async function postLd(instance: Instance, path: string, body: unknown): P
   });
   await res.arrayBuffer();
   return res;
+}
+
+/**
+ * Serves the suite's @context on loopback for real processes, which cannot be handed preloaded
+ * documents: `url` is a compound context (the suite's terms, then core v1.8) like the suite's own.
+ */
+export async function startContextServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const terms = readFileSync(`${DATA}resources/jsonld-contexts/ngsi-ld-test-suite.jsonld`, 'utf8');
+  let base = '';
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/ld+json');
+    if (req.url === '/terms.jsonld') res.end(terms);
+    else
+      res.end(
+        JSON.stringify({
+          '@context': [
+            `${base}/terms.jsonld`,
+            'https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context-v1.8.jsonld',
+          ],
+        }),
+      );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `${base}/compound.jsonld`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A payload with its @context pointed at `context` (a loopback copy of the suite's). */
+export function withContext(p: JsonObject, context: string): JsonObject {
+  return { ...p, '@context': context };
 }
