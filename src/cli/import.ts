@@ -66,7 +66,7 @@ export class ImportError extends Error {
 /** Reads export lines into `store`; returns what was imported. */
 export async function importTenant(
   store: Store,
-  lines: AsyncIterable<string>,
+  lines: AsyncIterable<string> | Iterable<string>,
   options: ImportOptions = {},
 ): Promise<ExportCounts> {
   const counts = emptyCounts();

@@ -2,10 +2,13 @@
  * Registrations and registration subscriptions on PostgreSQL: one row per document, kept as the
  * JSON text it was given, in creation order (`seq`), as on SQLite.
  */
-import type { CSourceRegistration, CSourceSubscription } from '../../ngsi/csource-registration.ts';
 import type { RegistrationStore } from '../registration-store.ts';
 import type { Tenant } from '../store.ts';
 import type { PgDb } from './db.ts';
+
+// the document types as the interface names them, so this engine needs nothing beyond it
+type CSourceRegistration = Parameters<RegistrationStore['createRegistration']>[1];
+type CSourceSubscription = Parameters<RegistrationStore['createCSourceSubscription']>[1];
 
 type Kind = 'registration' | 'subscription';
 

@@ -12,8 +12,7 @@
  *   nodes, whose notifiers then reload their subscriptions before draining again.
  */
 import { randomUUID } from 'node:crypto';
-import type { EntityChangeRecord, Subscription, SubscriptionState } from '../../ngsi/subscription.ts';
-import type { Tenant } from '../store.ts';
+import type { EntityChange, Tenant } from '../store.ts';
 import type {
   ChangeBatch,
   NewNotification,
@@ -23,6 +22,9 @@ import type {
   SubscriptionStore,
 } from '../subscription-store.ts';
 import type { PgDb, Queryable } from './db.ts';
+
+type Subscription = StoredSubscription['subscription'];
+type SubscriptionState = StoredSubscription['state'];
 
 /** The channel subscription changes are announced on. */
 export const SUBSCRIPTION_CHANNEL = 'twinbox_subscription';
@@ -210,7 +212,7 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
           ...plan({
             seq: row.seq,
             tenant: row.tenant,
-            changes: JSON.parse(row.changes) as EntityChangeRecord[],
+            changes: JSON.parse(row.changes) as EntityChange[],
           }),
         );
       }
