@@ -16,7 +16,9 @@ import {
   type District,
   districtsFromGeoJson,
   type Indicator,
+  joinLongStatistics,
   LEIPZIG_INDICATORS,
+  LEIPZIG_STATISTICS_INDICATORS,
   type Measure,
 } from '../models/social/index.ts';
 import {
@@ -64,7 +66,12 @@ emissions:
 districts:
   --district-id PROP     id property (default: ot_nr, cod_area, ... or id)
   --population PROP      residents property (default: pop_2023 or population)
-  --indicators LIST      leipzig (default) | none | prop:+,prop:-,... (+: more is more vulnerable)
+  --stats FILE           long statistics CSV (year,<key>,indicator,value; e.g.
+                         leipzig_ortsteile_stats_2000_2023.csv) joined to the districts
+  --stats-year Y         year of --stats to use (default 2023)
+  --stats-key COL        its district key column (default ot_nr)
+  --indicators LIST      leipzig (default; leipzig-stats with --stats) | none |
+                         prop:+,prop:-,... (+: more of it is more vulnerable)
   --verdict MEASURE      nox (default) | pm | co2 | vkm: what a district gains or loses`;
 
 class InputError extends Error {
@@ -140,6 +147,7 @@ function readNetwork(
 
 function parseIndicators(spec: string): Indicator[] {
   if (spec === 'leipzig') return [...LEIPZIG_INDICATORS];
+  if (spec === 'leipzig-stats') return [...LEIPZIG_STATISTICS_INDICATORS];
   if (spec === 'none') return [];
   return spec.split(',').map((part) => {
     const m = /^([^:]+):([+-])$/.exec(part.trim());
@@ -379,6 +387,9 @@ export async function run(argv: string[]): Promise<number> {
       'district-id': { type: 'string' },
       population: { type: 'string' },
       indicators: { type: 'string' },
+      stats: { type: 'string' },
+      'stats-year': { type: 'string' },
+      'stats-key': { type: 'string' },
       verdict: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -408,7 +419,12 @@ export async function run(argv: string[]): Promise<number> {
     if (urban !== 'peak' && urban !== 'off-peak') throw new UsageError('--urban: expected peak or off-peak');
     const verdict = VERDICTS[(v.verdict as string | undefined) ?? 'nox'];
     if (!verdict) throw new UsageError(`--verdict: expected one of ${Object.keys(VERDICTS).join(', ')}`);
-    const indicators = parseIndicators((v.indicators as string | undefined) ?? 'leipzig');
+    const indicators = parseIndicators(
+      (v.indicators as string | undefined) ?? (typeof v.stats === 'string' ? 'leipzig-stats' : 'leipzig'),
+    );
+    const statsYear = v['stats-year'] === undefined ? 2023 : Number(v['stats-year']);
+    if (!Number.isInteger(statsYear))
+      throw new UsageError(`--stats-year: expected a year, got '${String(v['stats-year'])}'`);
 
     const parsed = parseInterventions(readJson(interventionsPath, '--interventions'));
     if (!parsed.ok) throw new InputError(`${interventionsPath}:\n  ${parsed.errors.join('\n  ')}`);
@@ -434,6 +450,19 @@ export async function run(argv: string[]): Promise<number> {
         idProperty: v['district-id'] as string | undefined,
         populationProperty: v.population as string | undefined,
       });
+      if (typeof v.stats === 'string') {
+        const joined = joinLongStatistics(districts, readText(v.stats, '--stats'), {
+          year: statsYear,
+          key: v['stats-key'] as string | undefined,
+          source: basename(v.stats),
+        });
+        if (joined.unmatched.length > 0) {
+          console.error(
+            `twinbox scenario: --stats has no ${statsYear} rows for district(s) ${joined.unmatched.join(', ')}`,
+          );
+        }
+        districts = joined.districts;
+      }
     }
     const result = runScenario(net, demand, parsed.value, {
       units: { lengthKm: LENGTH_UNITS[unit], timeH: 1 / 60 },

@@ -140,3 +140,49 @@ test('bad documents and options get one clear message each', () => {
     assert.match(help.stdout, /--rigidity R/);
   });
 });
+
+test('district statistics of another year come from a long CSV joined by key', () => {
+  withDir((dir) => {
+    const stats = join(dir, 'stats.csv');
+    const rows = ['year,id,indicator,value'];
+    const values: Record<string, number[]> = {
+      NW: [40, 15, 1400, 530],
+      NE: [22, 25, 3300, 300],
+      SW: [31, 24, 1100, 600],
+      SE: [26, 21, 2600, 390],
+    };
+    for (const [id, v] of Object.entries(values)) {
+      ['Altenquote', 'Jugendquote', 'Einwohnerdichte', 'Privat-PKW je 1 000 Einwohner'].forEach((name, k) =>
+        rows.push(`2020,${id},${name},${v[k]}`),
+      );
+    }
+    writeFileSync(stats, `${rows.join('\n')}\n`);
+    const out = join(dir, 'out');
+    const r = twinbox([
+      '--network',
+      FIX,
+      '--interventions',
+      `${FIX}/ztl.json`,
+      '--districts',
+      `${FIX}/siouxfalls_districts.geojson`,
+      '--stats',
+      stats,
+      '--stats-key',
+      'id',
+      '--stats-year',
+      '2020',
+      '--out',
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    assert.deepEqual(summary.districts.missingIndicators, []);
+    const d = readFileSync(join(out, 'districts.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    const vuln = Object.fromEntries(d.slice(1).map((x) => [x[0], Number(x[4])]));
+    // NE: youngest-heavy, densest, fewest cars: the most vulnerable; SW the least
+    assert.ok(vuln.NE > vuln.SE && vuln.SE > vuln.SW, JSON.stringify(vuln));
+  });
+});

@@ -19,7 +19,14 @@ export {
   type DistrictOptions,
   districtsFromGeoJson,
 } from './districts.ts';
-export { containsPoint, type PolygonRings, type PreparedPolygon, polygonAreaKm2, preparePolygon } from './geometry.ts';
+export {
+  containsPoint,
+  type PolygonRings,
+  type PreparedPolygon,
+  polygonAreaKm2,
+  preparePolygon,
+} from './geometry.ts';
+export { type JoinReport, joinLongStatistics, LEIPZIG_STATISTICS_INDICATORS } from './statistics.ts';
 export {
   districtWeights,
   type Indicator,
