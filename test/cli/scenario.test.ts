@@ -152,9 +152,9 @@ test('district statistics of another year come from a long CSV joined by key', (
       SE: [26, 21, 2600, 390],
     };
     for (const [id, v] of Object.entries(values)) {
-      ['Altenquote', 'Jugendquote', 'Einwohnerdichte', 'Privat-PKW je 1 000 Einwohner'].forEach((name, k) =>
-        rows.push(`2020,${id},${name},${v[k]}`),
-      );
+      ['Altenquote', 'Jugendquote', 'Einwohnerdichte', 'Privat-PKW je 1 000 Einwohner'].forEach((name, k) => {
+        rows.push(`2020,${id},${name},${v[k]}`);
+      });
     }
     writeFileSync(stats, `${rows.join('\n')}\n`);
     const out = join(dir, 'out');
