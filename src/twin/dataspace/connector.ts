@@ -68,6 +68,15 @@ export function sendProblem(
     .send({ ...problem(name, detail), ...extra });
 }
 
+/** This participant is not (yet) on the authority's trust list: calls to peers would be refused. */
+export class NotOnboardedError extends Error {}
+
+/** A call to a peer that could not be made: not onboarded (403) or the peer did not answer (504). */
+export function peerFailure(reply: FastifyReply, peer: string, err: unknown) {
+  if (err instanceof NotOnboardedError) return sendProblem(reply, 'Forbidden', err.message);
+  return sendProblem(reply, 'GatewayTimeout', `${peer}: ${(err as Error).message}`);
+}
+
 /** Schedules work after the current response is on its way (DSP: the ACK first, the next message later). */
 export function afterReply(c: Connector, what: string, work: () => Promise<void>): void {
   setImmediate(() => {

@@ -18,7 +18,14 @@ import {
   verifyTrustList,
 } from '../../dataspace/index.ts';
 import type { DataspaceStore } from '../../store/index.ts';
-import { type Caller, type Connector, isObject, rawBody, sendProblem } from './connector.ts';
+import {
+  type Caller,
+  type Connector,
+  isObject,
+  NotOnboardedError,
+  rawBody,
+  sendProblem,
+} from './connector.ts';
 import { didForUrl, type Identity } from './identity.ts';
 import { type PeerClient, SIGNATURE_HEADER } from './peer-client.ts';
 
@@ -195,9 +202,15 @@ export function createGovernance(o: GovernanceOptions) {
         name: o.name,
         roles: PARTICIPANT_ROLES,
       });
-      if (res.status >= 400)
-        throw new Error(`onboarding at ${o.authorityUrl} refused (${res.status}): ${res.text}`);
-      await trustList(true);
+      if (res.status >= 400) {
+        throw new NotOnboardedError(`onboarding at ${o.authorityUrl} refused (${res.status}): ${res.text}`);
+      }
+      const fresh = await trustList(true);
+      if (!fresh || !checkParticipant(fresh, o.identity.did, iso()).ok) {
+        throw new NotOnboardedError(
+          `${o.identity.did} is not on the trust list of ${authorityDid} yet: the onboarding request awaits approval by its operator`,
+        );
+      }
     })().finally(() => {
       onboarding = undefined;
     });

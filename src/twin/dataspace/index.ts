@@ -1,3 +1,3 @@
 export { type DemoReport, runDataspaceDemo } from './demo.ts';
 export { type DataspaceOptions, dataspacePlugin } from './plugin.ts';
-export { loadPublication, type Publication, parsePublication } from './publication.ts';
+export { catalogueDescription, loadPublication, type Publication, parsePublication } from './publication.ts';

@@ -16,7 +16,15 @@ import {
   transitionNegotiation,
 } from '../../dataspace/index.ts';
 import type { NegotiationRecord } from '../../store/index.ts';
-import { afterReply, CALLBACK_PATH, type Connector, isObject, rawBody, sendProblem } from './connector.ts';
+import {
+  afterReply,
+  CALLBACK_PATH,
+  type Connector,
+  isObject,
+  peerFailure,
+  rawBody,
+  sendProblem,
+} from './connector.ts';
 import {
   negotiationError,
   pidsOf,
@@ -79,7 +87,7 @@ export function negotiationConsumerRoutes(c: Connector): void {
       dataset = res.body as unknown as RootDataset;
       c.audit({ actor: dataset['@id'], action: 'catalog.Dataset.received', outcome: 'ok', message: dataset });
     } catch (err) {
-      return sendProblem(reply, 'GatewayTimeout', `provider ${b.provider}: ${(err as Error).message}`);
+      return peerFailure(reply, `provider ${b.provider}`, err);
     }
     const found = dataset.hasPolicy.find((o) => o['@id'] === b.offerId);
     if (!found)

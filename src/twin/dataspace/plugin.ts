@@ -7,13 +7,20 @@ import type { FastifyInstance } from 'fastify';
 import { catalogRequestMessage, type RootCatalog } from '../../dataspace/index.ts';
 import { type AuditRecord, SqliteDataspaceStore, SqliteStore, type Store } from '../../store/index.ts';
 import { catalogRoutes } from './catalog-routes.ts';
-import { CALLBACK_PATH, type Connector, DSP_PATH, type RawBody, sendProblem } from './connector.ts';
+import {
+  CALLBACK_PATH,
+  type Connector,
+  DSP_PATH,
+  peerFailure,
+  type RawBody,
+  sendProblem,
+} from './connector.ts';
 import { createGovernance } from './governance.ts';
 import { didForUrl, loadOrCreateIdentity } from './identity.ts';
 import { discoverDspBase, negotiationConsumerRoutes } from './negotiation-consumer.ts';
 import { negotiationProviderRoutes } from './negotiation-provider.ts';
 import { createPeerClient } from './peer-client.ts';
-import { loadPublication, type Publication } from './publication.ts';
+import { type Publication, watchPublication } from './publication.ts';
 import { sharedDataRoutes } from './shared-data.ts';
 import { transferRoutes } from './transfer-routes.ts';
 
@@ -40,8 +47,13 @@ export function dataspacePlugin(o: DataspaceOptions) {
     const store = new SqliteDataspaceStore(o.store.database);
     const now = o.now ?? (() => new Date());
     const publicUrl = o.publicUrl.replace(/\/$/, '');
-    const publication =
-      o.publication ?? loadPublication({ dataDir: o.dataDir, cityDir: o.city?.dir, cityId: o.city?.id });
+    const current = o.publication
+      ? () => o.publication as Publication
+      : watchPublication({ dataDir: o.dataDir, cityDir: o.city?.dir, cityId: o.city?.id }, (err) =>
+          app.log.error({ err: err.message }, 'dataspace: publish.json not reloaded'),
+        );
+    // Governance is fixed at start-up: who the authority is does not change while the instance runs.
+    const publication = current();
     const dspBase = `${publicUrl}${DSP_PATH}`;
     const identity = loadOrCreateIdentity(o.dataDir, publicUrl, `${dspBase}/catalog`);
     const peers = createPeerClient(identity, now);
@@ -87,7 +99,9 @@ export function dataspacePlugin(o: DataspaceOptions) {
         log: app.log,
         identity,
         store,
-        publication,
+        get publication() {
+          return current();
+        },
         publicUrl,
         dspBase,
         callbackAddress: `${publicUrl}${CALLBACK_PATH}`,
@@ -135,7 +149,7 @@ export function dataspacePlugin(o: DataspaceOptions) {
             });
             return catalog;
           } catch (err) {
-            return sendProblem(reply, 'GatewayTimeout', `${provider}: ${(err as Error).message}`);
+            return peerFailure(reply, `${provider}`, err);
           }
         },
       );
@@ -169,12 +183,12 @@ export function dataspacePlugin(o: DataspaceOptions) {
 
       scope.get('/twinbox/v1/dataspace', async () => ({
         did: identity.did,
-        participant: publication.participant,
+        participant: current().participant,
         authority: governance.authorityDid,
         isAuthority: governance.isAuthority,
         dsp: dspBase,
         catalogue: `${publicUrl}/twinbox/v1/catalogue`,
-        datasets: publication.datasets.map((d) => ({
+        datasets: current().datasets.map((d) => ({
           id: d.id,
           title: d.title,
           entityTypes: d.entityTypes,

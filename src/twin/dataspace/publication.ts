@@ -3,7 +3,7 @@
  * types, each with the ODRL offers under which it may be negotiated, and the governance settings
  * of the instance. Checked once at start-up; a bad file throws with the field at fault.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CatalogOffer,
@@ -60,15 +60,52 @@ const THEME_LABELS: Record<string, string> = {
   SOCI: 'Population and society',
 };
 
-/** `<dataDir>/publish.json` when the operator put one there, else the city's, else nothing published. */
-export function loadPublication(a: { dataDir: string; cityDir?: string; cityId?: string }): Publication {
+/** `<dataDir>/publish.json` when the operator put one there, else the city's, else none. */
+export function publicationFile(a: { dataDir: string; cityDir?: string }): string | undefined {
   for (const dir of [a.dataDir, a.cityDir]) {
-    if (dir && existsSync(join(dir, PUBLISH_FILE))) {
-      const file = join(dir, PUBLISH_FILE);
-      return parsePublication(JSON.parse(readFileSync(file, 'utf8')), file, a.cityId);
-    }
+    if (dir && existsSync(join(dir, PUBLISH_FILE))) return join(dir, PUBLISH_FILE);
   }
-  return parsePublication({}, '(defaults)', a.cityId);
+  return undefined;
+}
+
+/** The publication of an instance; nothing is published without a `publish.json`. */
+export function loadPublication(a: { dataDir: string; cityDir?: string; cityId?: string }): Publication {
+  const file = publicationFile(a);
+  return file
+    ? parsePublication(JSON.parse(readFileSync(file, 'utf8')), file, a.cityId)
+    : parsePublication({}, '(defaults)', a.cityId);
+}
+
+/**
+ * The publication as the data owner last saved it: the file is read again when it changes, so a
+ * new or withdrawn offer takes effect without a restart. A file that no longer parses is reported
+ * and the previous publication stays in force.
+ */
+export function watchPublication(
+  a: { dataDir: string; cityDir?: string; cityId?: string },
+  onError: (err: Error) => void,
+): () => Publication {
+  let current = loadPublication(a);
+  let seen = stamp(publicationFile(a));
+  return () => {
+    const file = publicationFile(a);
+    const now = stamp(file);
+    if (file && now !== seen) {
+      seen = now;
+      try {
+        current = parsePublication(JSON.parse(readFileSync(file, 'utf8')), file, a.cityId);
+      } catch (err) {
+        onError(err as Error);
+      }
+    }
+    return current;
+  };
+}
+
+function stamp(file: string | undefined): string {
+  if (!file) return '';
+  const s = statSync(file);
+  return `${s.mtimeMs}:${s.size}`;
 }
 
 export function parsePublication(raw: unknown, where: string, cityId?: string): Publication {

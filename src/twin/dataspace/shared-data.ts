@@ -7,7 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { asPolicy, evaluatePolicy, verifyAccessToken } from '../../dataspace/index.ts';
-import { type Connector, isObject, sendProblem } from './connector.ts';
+import { type Connector, isObject, peerFailure, sendProblem } from './connector.ts';
 import { sharedEndpoint } from './transfer-routes.ts';
 
 /** NGSI-LD query parameters (clause 6.4.3.2) passed on to the local broker; everything else is refused. */
@@ -213,6 +213,6 @@ async function fetchShared(
       .header('content-type', 'application/json')
       .send(res.body ?? null);
   } catch (err) {
-    return sendProblem(reply, 'GatewayTimeout', `${endpoint}: ${(err as Error).message}`);
+    return peerFailure(reply, `${endpoint}`, err);
   }
 }

@@ -5,7 +5,7 @@
  * expiry); the audit log; and every DSP message either side sent or answered against the schemas.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -28,7 +28,7 @@ let provider: TwinProcess;
 let consumer: TwinProcess;
 let consumerDid: string;
 /** When the `until-soon` offer lapses (dateTime constraint). */
-let soonEnds: number;
+let soonEnds: number | undefined;
 let soon: { agreementId: string };
 
 const station = (n: number) => ({
@@ -45,64 +45,65 @@ const purposeAnd = (...more: object[]) => [
   },
 ];
 
+/** The provider's offers; `until-soon` lapses at `soonEnds` (a dateTime constraint) once that is set. */
+function providerPublication() {
+  const offers: object[] = [
+    {
+      name: 'mobility-planning',
+      permission: purposeAnd({
+        leftOperand: 'count',
+        operator: 'lteq',
+        rightOperand: { '@value': '4', '@type': 'xsd:integer' },
+      }),
+      prohibition: [{ action: 'distribute' }],
+    },
+    {
+      name: 'trial',
+      permission: purposeAnd({
+        leftOperand: 'elapsedTime',
+        operator: 'lteq',
+        rightOperand: { '@value': 'PT1S', '@type': 'xsd:duration' },
+      }),
+    },
+  ];
+  if (soonEnds !== undefined) {
+    offers.push({
+      name: 'until-soon',
+      permission: purposeAnd({
+        leftOperand: 'dateTime',
+        operator: 'lt',
+        rightOperand: { '@value': new Date(soonEnds).toISOString(), '@type': 'xsd:dateTime' },
+      }),
+    });
+  }
+  return {
+    participant: 'provider',
+    publisher: 'Test City',
+    governance: { authority: 'self', approve: ['consumer'] },
+    accessTokenTtlS: 120,
+    datasets: [
+      {
+        name: 'ev-charging',
+        title: 'EV charging stations',
+        description: 'Charging stations as NGSI-LD entities',
+        entityTypes: ['EVChargingStation'],
+        theme: 'TRAN',
+        license: 'http://publications.europa.eu/resource/authority/licence/CC_BY_4_0',
+        offers,
+      },
+    ],
+  };
+}
+
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'twinbox-dataspace-'));
   const [pp, cp] = [await freePort(), await freePort()];
   consumerDid = `did:web:127.0.0.1%3A${cp}`;
-  // Long enough for both processes to start and the agreement to be concluded under load.
-  soonEnds = Date.now() + 8000;
   const providerDir = join(root, 'provider');
   const consumerDir = join(root, 'consumer');
-  for (const d of [providerDir, consumerDir]) rmSync(d, { recursive: true, force: true });
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(providerDir);
   mkdirSync(consumerDir);
-  writeFileSync(
-    join(providerDir, 'publish.json'),
-    JSON.stringify({
-      participant: 'provider',
-      publisher: 'Test City',
-      governance: { authority: 'self', approve: ['consumer'] },
-      accessTokenTtlS: 120,
-      datasets: [
-        {
-          name: 'ev-charging',
-          title: 'EV charging stations',
-          description: 'Charging stations as NGSI-LD entities',
-          entityTypes: ['EVChargingStation'],
-          theme: 'TRAN',
-          license: 'http://publications.europa.eu/resource/authority/licence/CC_BY_4_0',
-          offers: [
-            {
-              name: 'mobility-planning',
-              permission: purposeAnd({
-                leftOperand: 'count',
-                operator: 'lteq',
-                rightOperand: { '@value': '4', '@type': 'xsd:integer' },
-              }),
-              prohibition: [{ action: 'distribute' }],
-            },
-            {
-              name: 'trial',
-              permission: purposeAnd({
-                leftOperand: 'elapsedTime',
-                operator: 'lteq',
-                rightOperand: { '@value': 'PT1S', '@type': 'xsd:duration' },
-              }),
-            },
-            {
-              name: 'until-soon',
-              permission: purposeAnd({
-                leftOperand: 'dateTime',
-                operator: 'lt',
-                rightOperand: { '@value': new Date(soonEnds).toISOString(), '@type': 'xsd:dateTime' },
-              }),
-            },
-          ],
-        },
-      ],
-    }),
-  );
+  writeFileSync(join(providerDir, 'publish.json'), JSON.stringify(providerPublication()));
   writeFileSync(
     join(consumerDir, 'publish.json'),
     JSON.stringify({ participant: 'consumer', governance: { authority: 'provider' } }),
@@ -120,6 +121,9 @@ before(async () => {
     const r = await json('POST', `${provider.url}/ngsi-ld/v1/entities`, e);
     assert.equal(r.status, 201, r.text);
   }
+  // The data owner adds an offer that lapses shortly; the running provider reads publish.json again.
+  soonEnds = Date.now() + 4000;
+  writeFileSync(join(providerDir, 'publish.json'), JSON.stringify(providerPublication()));
   soon = await negotiate('until-soon');
   const first = await readShared(soon.agreementId);
   assert.equal(first.status, 200, first.text);
@@ -202,7 +206,10 @@ test('catalogue: the consumer finds the provider datasets; DCAT-AP export as JSO
     datasets.map((d) => d['@id']),
     ['urn:twinbox:provider:dataset:ev-charging'],
   );
-  assert.equal(datasets[0].hasPolicy.length, 3);
+  assert.deepEqual(
+    datasets[0].hasPolicy.map((p) => p['@id'].split(':').pop()),
+    ['mobility-planning', 'trial', 'until-soon'],
+  );
 
   const jsonld = await fetch(`${provider.url}/twinbox/v1/catalogue`, {
     headers: { accept: 'application/ld+json' },
@@ -293,7 +300,7 @@ test('negotiation, agreement, transfer and data; refusals with the rule that ref
 
 test('after expiry: an agreement whose dateTime constraint has passed is refused', async () => {
   const { agreementId } = soon;
-  const wait = soonEnds - Date.now() + 200;
+  const wait = (soonEnds ?? 0) - Date.now() + 200;
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const late = await readShared(agreementId);
   assert.equal(late.status, 403);

@@ -1,0 +1,92 @@
+/**
+ * Onboarding into the data space with real servers on loopback: a participant the authority's
+ * operator has not approved is refused everywhere until the operator approves it.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../src/http/index.ts';
+import { openStore } from '../../../src/store/index.ts';
+import { dataspacePlugin, parsePublication } from '../../../src/twin/dataspace/index.ts';
+import { freePort, json } from './helpers.ts';
+
+async function instance(
+  dir: string,
+  port: number,
+  publish: unknown,
+): Promise<{ app: FastifyInstance; url: string }> {
+  mkdirSync(dir, { recursive: true });
+  const store = openStore({ engine: 'sqlite', path: join(dir, 'twin.sqlite') });
+  const url = `http://127.0.0.1:${port}`;
+  const publication = parsePublication(publish, 'test');
+  const app = await buildApp({
+    store,
+    publicUrl: url,
+    logLevel: 'silent',
+    plugins: [dataspacePlugin({ store, dataDir: dir, publicUrl: url, publication })],
+  });
+  app.addHook('onClose', async () => store.close());
+  await app.listen({ port, host: '127.0.0.1' });
+  return { app, url };
+}
+
+test('an unapproved participant is pending and refused; after the operator approves it, it is served', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'twinbox-governance-'));
+  const [ap, pp] = [await freePort(), await freePort()];
+  const authority = await instance(join(root, 'a'), ap, { participant: 'authority', datasets: [] });
+  const newcomer = await instance(join(root, 'n'), pp, {
+    participant: 'newcomer',
+    governance: { authority: `http://127.0.0.1:${ap}` },
+  });
+  try {
+    const did = `did:web:127.0.0.1%3A${pp}`;
+    const before = await json(
+      'GET',
+      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
+    );
+    assert.equal(before.status, 403);
+    assert.match(
+      before.body.detail as string,
+      /not on the trust list of .* yet: the onboarding request awaits approval/,
+    );
+
+    const pending = await json('GET', `${authority.url}/twinbox/v1/governance/onboarding`);
+    assert.deepEqual(
+      (pending.body as { did: string; status: string }[]).map((r) => [r.did, r.status]),
+      [[did, 'pending']],
+    );
+    const list = await json('GET', `${authority.url}/twinbox/v1/governance/trust-list`);
+    assert.ok(!(list.body.participants as { did: string }[]).some((p) => p.did === did));
+
+    const approved = await json(
+      'POST',
+      `${authority.url}/twinbox/v1/governance/onboarding/${encodeURIComponent(did)}/approve`,
+    );
+    assert.equal(approved.status, 200, approved.text);
+    const after = await json(
+      'GET',
+      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
+    );
+    assert.equal(after.status, 200, after.text);
+    assert.equal(after.body.participantId, `did:web:127.0.0.1%3A${ap}`);
+
+    const audit = await json('GET', `${authority.url}/twinbox/v1/audit?action=governance`);
+    const steps = (audit.body as { action: string; outcome: string }[]).map(
+      (r) => `${r.action} ${r.outcome}`,
+    );
+    for (const step of [
+      'governance.onboarding refused',
+      'governance.approve ok',
+      'governance.onboarding ok',
+    ]) {
+      assert.ok(steps.includes(step), `audit has ${step}: ${steps.join(', ')}`);
+    }
+  } finally {
+    await newcomer.app.close();
+    await authority.app.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
