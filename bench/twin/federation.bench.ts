@@ -140,10 +140,10 @@ async function measure(
     times.push(Number(process.hrtime.bigint() - s) / 1e6);
     if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
     if (i === 0)
-      count =
-        (JSON.parse(res.text) as unknown[] | object) instanceof Array
-          ? (JSON.parse(res.text) as unknown[]).length
-          : 1;
+      count = (() => {
+        const parsed: unknown = JSON.parse(res.text);
+        return Array.isArray(parsed) ? parsed.length : 1;
+      })();
   }
   const total = Number(process.hrtime.bigint() - t0) / 1e9;
   times.sort((a, b) => a - b);

@@ -389,9 +389,7 @@ for (const name of [
 // D018 Loop detection, and what the sources receive ----------------------------------------------------
 
 /** A context source that records each request and answers with no entities (or never, when `hang`). */
-async function recorder(
-  hang = false,
-): Promise<{
+async function recorder(hang = false): Promise<{
   url: string;
   requests: Array<{ url: string; headers: IncomingHttpHeaders }>;
   close(): Promise<void>;
