@@ -40,7 +40,8 @@ export interface TemporalEntityResult {
   truncated: boolean;
 }
 
-export const MAX_INSTANCES_PER_ATTRIBUTE = 10_000;
+/** Instances per attribute in one response before the answer is paginated (clause 6.3.10): a week of minute readings fits. */
+export const MAX_INSTANCES_PER_ATTRIBUTE = 20_000;
 
 function toTemporal(i: AttributeInstance): TemporalInstance {
   return { instanceId: i.instanceId, attr: i.attr, attribute: i.attribute, createdAt: i.createdAt, modifiedAt: i.modifiedAt };
@@ -75,7 +76,8 @@ export function createTemporalBroker(store: Store, now: () => Date = () => new D
     const ids = records.map((r) => r.id);
     const out = new Map<string, TemporalEntityResult>();
     for (const r of records) out.set(r.id, { header: header(r), instances: [], aggregates: [], truncated: false });
-    const { instances, truncated } = await history.queryInstances(tenant, {
+    // an aggregated answer needs only the buckets, not the instances behind them
+    const { instances, truncated } = q.aggregate ? { instances: [], truncated: new Map<string, boolean>() } : await history.queryInstances(tenant, {
       entityIds: ids,
       attrs: q.attrs,
       datasetIds: q.datasetIds,

@@ -1,7 +1,9 @@
 /**
- * History on SQLite: one row per attribute instance, times as epoch milliseconds so range scans
- * and aggregation buckets are integer arithmetic, and plain numeric Properties stored without a
- * JSON document (the common sensor reading costs a row of numbers, not a parse).
+ * History on SQLite. An attribute's instances form a series (tenant, entity, attribute,
+ * datasetId) named by a small integer, so an instance row is a handful of numbers: the series
+ * id, epoch-millisecond times, and the value (plain numeric Properties carry no JSON document).
+ * At sensor scale that is what keeps a week of minute readings for a thousand sensors in well
+ * under a gigabyte, and it lets lastN and time ranges seek one series through one index.
  */
 import type Database from 'better-sqlite3';
 import type { Attribute } from '../../ngsi/index.ts';
@@ -23,18 +25,25 @@ const STEPS = [
      created_at TEXT NOT NULL, modified_at TEXT NOT NULL,
      PRIMARY KEY (tenant, id)
    ) WITHOUT ROWID;
-   CREATE TABLE attr_instance (
-     iid INTEGER PRIMARY KEY,
+   CREATE TABLE series (
+     sid INTEGER PRIMARY KEY,
      tenant TEXT NOT NULL, entity_id TEXT NOT NULL, attr TEXT NOT NULL, dataset_id TEXT NOT NULL DEFAULT '',
+     UNIQUE (tenant, entity_id, attr, dataset_id)
+   );
+   CREATE TABLE instance (
+     iid INTEGER PRIMARY KEY,
+     sid INTEGER NOT NULL,
      observed_at INTEGER, created_at INTEGER NOT NULL, modified_at INTEGER NOT NULL,
      num REAL, doc TEXT
    );
-   CREATE INDEX attr_instance_entity ON attr_instance (tenant, entity_id, attr, observed_at);
+   CREATE INDEX instance_series ON instance (sid, observed_at);
    CREATE TABLE history_retention (tenant TEXT NOT NULL, type TEXT NOT NULL, ms INTEGER NOT NULL, PRIMARY KEY (tenant, type));`,
 ];
 
 const INSTANCE_PREFIX = 'urn:ngsi-ld:Instance:';
-const TIME_COLUMN = { observedAt: 'observed_at', createdAt: 'created_at', modifiedAt: 'modified_at' } as const;
+const TIME_COLUMN = { observedAt: 'i.observed_at', createdAt: 'i.created_at', modifiedAt: 'i.modified_at' } as const;
+/** Series ids kept in memory; bounded, a miss costs one indexed lookup. */
+const SERIES_CACHE_MAX = 200_000;
 
 interface InstanceRow {
   iid: number;
@@ -49,13 +58,13 @@ interface InstanceRow {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const ROW = 'i.iid, s.entity_id, s.attr, s.dataset_id, i.observed_at, i.created_at, i.modified_at, i.num, i.doc';
 
 /** A plain numeric Property needs no document: type, value and times are columns. */
 function encode(attribute: Attribute): { num: number | null; doc: string | null } {
   const num = typeof attribute.value === 'number' && attribute.type === 'Property' ? attribute.value : null;
   const { observedAt: _o, createdAt: _c, modifiedAt: _m, datasetId: _d, ...rest } = attribute;
-  const keys = Object.keys(rest);
-  if (num !== null && keys.length === 2) return { num, doc: null };
+  if (num !== null && Object.keys(rest).length === 2) return { num, doc: null };
   return { num, doc: JSON.stringify(rest) };
 }
 
@@ -92,25 +101,43 @@ function timeClause(f: TimeFilter, params: unknown[]): string {
   return parts.join(' AND ');
 }
 
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
 export class SqliteHistoryStore implements HistoryStore {
   private readonly insert;
   private readonly upsertEntity;
+  private readonly findSeries;
+  private readonly addSeries;
+  private readonly seriesIds = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
-    migratePart(db, 'history', STEPS);
-    this.insert = db.prepare(
-      'INSERT INTO attr_instance (tenant, entity_id, attr, dataset_id, observed_at, created_at, modified_at, num, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    migratePart(db, 'series-history', STEPS);
+    this.insert = db.prepare('INSERT INTO instance (sid, observed_at, created_at, modified_at, num, doc) VALUES (?, ?, ?, ?, ?, ?)');
+    this.findSeries = db.prepare<[string, string, string, string], { sid: number }>(
+      'SELECT sid FROM series WHERE tenant = ? AND entity_id = ? AND attr = ? AND dataset_id = ?',
     );
+    this.addSeries = db.prepare('INSERT INTO series (tenant, entity_id, attr, dataset_id) VALUES (?, ?, ?, ?) RETURNING sid');
     this.upsertEntity = db.prepare(
       `INSERT INTO temporal_entity (tenant, id, types, created_at, modified_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, modified_at = excluded.modified_at`,
     );
   }
 
+  private seriesId(tenant: Tenant, entityId: string, attr: string, datasetId: string): number {
+    const key = `${tenant}\u0000${entityId}\u0000${attr}\u0000${datasetId}`;
+    let sid = this.seriesIds.get(key);
+    if (sid === undefined) {
+      sid = this.findSeries.get(tenant, entityId, attr, datasetId)?.sid ?? (this.addSeries.get(tenant, entityId, attr, datasetId) as { sid: number }).sid;
+      if (this.seriesIds.size >= SERIES_CACHE_MAX) this.seriesIds.clear();
+      this.seriesIds.set(key, sid);
+    }
+    return sid;
+  }
+
   private insertInstance(tenant: Tenant, entityId: string, attr: string, attribute: Attribute, createdMs: number, modifiedMs: number): void {
     const { num, doc } = encode(attribute);
     const observed = attribute.observedAt ? Date.parse(attribute.observedAt) : null;
-    this.insert.run(tenant, entityId, attr, attribute.datasetId ?? '', observed, createdMs, modifiedMs, num, doc);
+    this.insert.run(this.seriesId(tenant, entityId, attr, attribute.datasetId ?? ''), observed, createdMs, modifiedMs, num, doc);
   }
 
   /** The write hook: every instance an entity write created or changed becomes history. */
@@ -155,11 +182,11 @@ export class SqliteHistoryStore implements HistoryStore {
     const params: unknown[] = [tenant];
     let sql = 'SELECT id, types, created_at, modified_at FROM temporal_entity WHERE tenant = ?';
     if (filter.ids && filter.ids.length > 0) {
-      sql += ` AND id IN (${filter.ids.map(() => '?').join(',')})`;
+      sql += ` AND id IN (${marks(filter.ids.length)})`;
       params.push(...filter.ids);
     }
     if (filter.types && filter.types.length > 0) {
-      sql += ` AND EXISTS (SELECT 1 FROM json_each(types) t WHERE t.value IN (${filter.types.map(() => '?').join(',')}))`;
+      sql += ` AND EXISTS (SELECT 1 FROM json_each(types) t WHERE t.value IN (${marks(filter.types.length)}))`;
       params.push(...filter.types);
     }
     sql += ' ORDER BY id';
@@ -184,21 +211,34 @@ export class SqliteHistoryStore implements HistoryStore {
     })();
   }
 
+  /** The series of the entities, optionally of some attributes and datasets. */
+  private seriesFilter(tenant: Tenant, entityIds: string[], attrs: string[] | undefined, datasetIds: string[] | undefined, params: unknown[]): string {
+    let sql = `s.tenant = ? AND s.entity_id IN (${marks(entityIds.length)})`;
+    params.push(tenant, ...entityIds);
+    if (attrs && attrs.length > 0) {
+      sql += ` AND s.attr IN (${marks(attrs.length)})`;
+      params.push(...attrs);
+    }
+    if (datasetIds && datasetIds.length > 0) {
+      sql += ` AND s.dataset_id IN (${marks(datasetIds.length)})`;
+      params.push(...datasetIds.map((d) => (d === '@none' ? '' : d)));
+    }
+    return sql;
+  }
+
   async queryInstances(tenant: Tenant, query: InstanceQuery): Promise<{ instances: AttributeInstance[]; truncated: Map<string, boolean> }> {
-    const params: unknown[] = [tenant];
-    let sql = `SELECT * FROM attr_instance WHERE tenant = ? AND entity_id IN (${query.entityIds.map(() => '?').join(',')})`;
-    params.push(...query.entityIds);
-    if (query.attrs && query.attrs.length > 0) {
-      sql += ` AND attr IN (${query.attrs.map(() => '?').join(',')})`;
-      params.push(...query.attrs);
-    }
-    if (query.datasetIds && query.datasetIds.length > 0) {
-      sql += ` AND dataset_id IN (${query.datasetIds.map(() => '?').join(',')})`;
-      params.push(...query.datasetIds.map((d) => (d === '@none' ? '' : d)));
-    }
-    sql += ` AND ${timeClause(query, params)}`;
+    if (query.entityIds.length === 0) return { instances: [], truncated: new Map() };
+    if (query.lastN && query.timeproperty === 'observedAt') return this.lastInstances(tenant, query);
+    const params: unknown[] = [];
+    const where = this.seriesFilter(tenant, query.entityIds, query.attrs, query.datasetIds, params);
+    const time = timeClause(query, params);
     const col = TIME_COLUMN[query.timeproperty];
-    const rows = this.db.prepare<unknown[], InstanceRow>(`${sql} ORDER BY entity_id, attr, ${col} ${query.lastN ? 'DESC' : 'ASC'}, iid`).all(...params);
+    const rows = this.db
+      .prepare<unknown[], InstanceRow>(
+        `SELECT ${ROW} FROM series s JOIN instance i ON i.sid = s.sid WHERE ${where} AND ${time}
+         ORDER BY s.entity_id, s.attr, ${col} ${query.lastN ? 'DESC' : 'ASC'}, i.iid`,
+      )
+      .all(...params);
     const perKey = new Map<string, InstanceRow[]>();
     for (const r of rows) {
       const key = `${r.entity_id}\u0000${r.attr}`;
@@ -220,30 +260,58 @@ export class SqliteHistoryStore implements HistoryStore {
     return { instances, truncated };
   }
 
-  async aggregate(tenant: Tenant, q: AggregateQuery): Promise<AggregateBucket[]> {
+  /** lastN by index seeks: the newest N instances of each series, oldest first. */
+  private lastInstances(tenant: Tenant, query: InstanceQuery): { instances: AttributeInstance[]; truncated: Map<string, boolean> } {
+    const n = Math.min(query.lastN ?? 1, query.maxPerAttribute);
     const params: unknown[] = [];
-    const col = TIME_COLUMN[q.timeproperty];
-    const where: unknown[] = [tenant, ...q.entityIds];
-    let filter = `tenant = ? AND entity_id IN (${q.entityIds.map(() => '?').join(',')})`;
-    if (q.attrs && q.attrs.length > 0) {
-      filter += ` AND attr IN (${q.attrs.map(() => '?').join(',')})`;
-      where.push(...q.attrs);
-    }
+    const where = this.seriesFilter(tenant, query.entityIds, query.attrs, query.datasetIds, params);
+    const series = this.db
+      .prepare<unknown[], { sid: number; entity_id: string; attr: string; dataset_id: string }>(
+        `SELECT sid, entity_id, attr, dataset_id FROM series s WHERE ${where} ORDER BY entity_id, attr, dataset_id`,
+      )
+      .all(...params);
     const timeParams: unknown[] = [];
-    filter += ` AND ${timeClause(q, timeParams)}`;
-    where.push(...timeParams);
+    const time = timeClause(query, timeParams);
+    const newest = this.db.prepare<unknown[], InstanceRow>(
+      `SELECT i.iid, ? AS entity_id, ? AS attr, ? AS dataset_id, i.observed_at, i.created_at, i.modified_at, i.num, i.doc
+       FROM instance i WHERE i.sid = ? AND ${time} ORDER BY i.observed_at DESC, i.iid DESC LIMIT ?`,
+    );
+    const instances: AttributeInstance[] = [];
+    for (const s of series) {
+      const rows = newest.all(s.entity_id, s.attr, s.dataset_id, s.sid, ...timeParams, n);
+      for (let i = rows.length - 1; i >= 0; i--) instances.push(decode(rows[i]));
+    }
+    return { instances, truncated: new Map() };
+  }
+
+  async aggregate(tenant: Tenant, q: AggregateQuery): Promise<AggregateBucket[]> {
+    if (q.entityIds.length === 0) return [];
+    const col = TIME_COLUMN[q.timeproperty];
+    const whereParams: unknown[] = [];
+    const where = `${this.seriesFilter(tenant, q.entityIds, q.attrs, undefined, whereParams)} AND ${timeClause(q, whereParams)}`;
     // buckets start at timeAt when given, else at each series' first instance
-    const start = q.timeAt !== undefined && q.timerel !== 'before' ? '?' : `(SELECT min(${col}) FROM attr_instance s WHERE s.tenant = a.tenant AND s.entity_id = a.entity_id AND s.attr = a.attr)`;
-    const startParams = q.timeAt !== undefined && q.timerel !== 'before' ? [q.timeAt] : [];
+    const fixedStart = q.timeAt !== undefined && q.timerel !== 'before';
+    const start = fixedStart ? '?' : `(SELECT min(${col.replace('i.', 'f.')}) FROM instance f WHERE f.sid = i.sid)`;
+    const startParams = fixedStart ? [q.timeAt] : [];
     const bucket = q.periodMs > 0 ? `CAST((${col} - ${start}) / ${Math.floor(q.periodMs)} AS INTEGER)` : '0';
-    const sql = `SELECT entity_id, attr, ${bucket} AS b, min(${col}) AS t0, max(${col}) AS t1, ${start} AS origin,
-        count(*) AS totalCount, count(DISTINCT coalesce(num, doc)) AS distinctCount,
-        sum(num) AS sum, avg(num) AS avg, min(num) AS min, max(num) AS max, sum(num * num) AS sumsq, count(num) AS n
-      FROM attr_instance a WHERE ${filter} GROUP BY entity_id, attr, b ORDER BY entity_id, attr, b`;
-    params.push(...startParams, ...startParams, ...where);
+    // only the requested methods are computed: distinctCount needs a sort per bucket
+    const wanted = new Set(q.methods);
+    const cols = [
+      'count(*) AS totalCount',
+      wanted.has('distinctCount') ? 'count(DISTINCT coalesce(i.num, i.doc)) AS distinctCount' : 'NULL AS distinctCount',
+      'sum(i.num) AS sum',
+      'avg(i.num) AS avg',
+      'min(i.num) AS min',
+      'max(i.num) AS max',
+      wanted.has('sumsq') || wanted.has('stddev') ? 'sum(i.num * i.num) AS sumsq' : 'NULL AS sumsq',
+      'count(i.num) AS n',
+    ];
+    const sql = `SELECT s.entity_id, s.attr, ${bucket} AS b, min(${col}) AS t0, max(${col}) AS t1, ${start} AS origin, ${cols.join(', ')}
+      FROM series s JOIN instance i ON i.sid = s.sid WHERE ${where}
+      GROUP BY s.entity_id, s.attr, b ORDER BY s.entity_id, s.attr, b`;
     const rows = this.db
       .prepare<unknown[], { entity_id: string; attr: string; b: number; t0: number; t1: number; origin: number; totalCount: number; distinctCount: number; sum: number | null; avg: number | null; min: number | null; max: number | null; sumsq: number | null; n: number }>(sql)
-      .all(...params);
+      .all(...startParams, ...startParams, ...whereParams);
     return rows.map((r) => {
       const startMs = q.periodMs > 0 ? r.origin + r.b * q.periodMs : r.t0;
       const endMs = q.periodMs > 0 ? startMs + q.periodMs : r.t1;
@@ -259,13 +327,15 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async latestInstances(tenant: Tenant, entityIds: string[]): Promise<AttributeInstance[]> {
     if (entityIds.length === 0) return [];
+    const params: unknown[] = [];
+    const where = this.seriesFilter(tenant, entityIds, undefined, undefined, params);
     const rows = this.db
       .prepare<unknown[], InstanceRow>(
-        `SELECT * FROM attr_instance a WHERE tenant = ? AND entity_id IN (${entityIds.map(() => '?').join(',')})
-         AND iid = (SELECT b.iid FROM attr_instance b WHERE b.tenant = a.tenant AND b.entity_id = a.entity_id AND b.attr = a.attr
-                    AND b.dataset_id = a.dataset_id ORDER BY coalesce(b.observed_at, b.modified_at) DESC, b.iid DESC LIMIT 1)`,
+        `SELECT ${ROW} FROM series s JOIN instance i ON i.iid = (
+           SELECT b.iid FROM instance b WHERE b.sid = s.sid ORDER BY coalesce(b.observed_at, b.modified_at) DESC, b.iid DESC LIMIT 1)
+         WHERE ${where}`,
       )
-      .all(tenant, ...entityIds);
+      .all(...params);
     return rows.map(decode);
   }
 
@@ -275,40 +345,52 @@ export class SqliteHistoryStore implements HistoryStore {
     return Number.isInteger(n) ? n : undefined;
   }
 
-  async modifyInstance(tenant: Tenant, entityId: string, attr: string, instanceId: string, attribute: Attribute, now: string): Promise<boolean> {
+  private findInstance(tenant: Tenant, entityId: string, attr: string, instanceId: string): InstanceRow | undefined {
     const iid = this.iidOf(instanceId);
-    if (iid === undefined) return false;
-    const row = this.db
-      .prepare<unknown[], InstanceRow>('SELECT * FROM attr_instance WHERE iid = ? AND tenant = ? AND entity_id = ? AND attr = ?')
+    if (iid === undefined) return undefined;
+    return this.db
+      .prepare<unknown[], InstanceRow>(
+        `SELECT ${ROW} FROM instance i JOIN series s ON s.sid = i.sid WHERE i.iid = ? AND s.tenant = ? AND s.entity_id = ? AND s.attr = ?`,
+      )
       .get(iid, tenant, entityId, attr);
+  }
+
+  async modifyInstance(tenant: Tenant, entityId: string, attr: string, instanceId: string, attribute: Attribute, now: string): Promise<boolean> {
+    const row = this.findInstance(tenant, entityId, attr, instanceId);
     if (!row) return false;
     const merged = { ...decode(row).attribute, ...attribute };
     const { num, doc } = encode(merged);
     const observed = merged.observedAt ? Date.parse(merged.observedAt) : null;
-    this.db.prepare('UPDATE attr_instance SET num = ?, doc = ?, observed_at = ?, modified_at = ? WHERE iid = ?').run(num, doc, observed, Date.parse(now), iid);
+    this.db.prepare('UPDATE instance SET num = ?, doc = ?, observed_at = ?, modified_at = ? WHERE iid = ?').run(num, doc, observed, Date.parse(now), row.iid);
     return true;
   }
 
   async deleteInstance(tenant: Tenant, entityId: string, attr: string, instanceId: string): Promise<boolean> {
-    const iid = this.iidOf(instanceId);
-    if (iid === undefined) return false;
-    return this.db.prepare('DELETE FROM attr_instance WHERE iid = ? AND tenant = ? AND entity_id = ? AND attr = ?').run(iid, tenant, entityId, attr).changes > 0;
+    const row = this.findInstance(tenant, entityId, attr, instanceId);
+    if (!row) return false;
+    return this.db.prepare('DELETE FROM instance WHERE iid = ?').run(row.iid).changes > 0;
   }
 
   async deleteAttribute(tenant: Tenant, entityId: string, attr: string, datasetId: string | undefined, deleteAll: boolean): Promise<boolean> {
-    if (deleteAll) {
-      return this.db.prepare('DELETE FROM attr_instance WHERE tenant = ? AND entity_id = ? AND attr = ?').run(tenant, entityId, attr).changes > 0;
+    this.seriesIds.clear();
+    const params: unknown[] = [tenant, entityId, attr];
+    let which = 's.tenant = ? AND s.entity_id = ? AND s.attr = ?';
+    if (!deleteAll) {
+      which += ' AND s.dataset_id = ?';
+      params.push(datasetId ?? '');
     }
-    return (
-      this.db
-        .prepare('DELETE FROM attr_instance WHERE tenant = ? AND entity_id = ? AND attr = ? AND dataset_id = ?')
-        .run(tenant, entityId, attr, datasetId ?? '').changes > 0
-    );
+    return this.db.transaction(() => {
+      const removed = this.db.prepare(`DELETE FROM instance WHERE sid IN (SELECT sid FROM series s WHERE ${which})`).run(...params).changes;
+      const series = this.db.prepare(`DELETE FROM series WHERE sid IN (SELECT sid FROM series s WHERE ${which})`).run(...params).changes;
+      return removed + series > 0;
+    })();
   }
 
   async deleteTemporalEntity(tenant: Tenant, entityId: string): Promise<boolean> {
+    this.seriesIds.clear();
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM attr_instance WHERE tenant = ? AND entity_id = ?').run(tenant, entityId);
+      this.db.prepare('DELETE FROM instance WHERE sid IN (SELECT sid FROM series WHERE tenant = ? AND entity_id = ?)').run(tenant, entityId);
+      this.db.prepare('DELETE FROM series WHERE tenant = ? AND entity_id = ?').run(tenant, entityId);
       return this.db.prepare('DELETE FROM temporal_entity WHERE tenant = ? AND id = ?').run(tenant, entityId).changes > 0;
     })();
   }
@@ -324,10 +406,11 @@ export class SqliteHistoryStore implements HistoryStore {
     for (const rule of rules) {
       removed += this.db
         .prepare(
-          `DELETE FROM attr_instance WHERE tenant = ? AND coalesce(observed_at, modified_at) < ?
-           AND entity_id IN (SELECT id FROM temporal_entity t WHERE t.tenant = ? AND EXISTS (SELECT 1 FROM json_each(t.types) j WHERE j.value = ?))`,
+          `DELETE FROM instance WHERE coalesce(observed_at, modified_at) < ? AND sid IN (
+             SELECT s.sid FROM series s JOIN temporal_entity t ON t.tenant = s.tenant AND t.id = s.entity_id
+             WHERE s.tenant = ? AND EXISTS (SELECT 1 FROM json_each(t.types) j WHERE j.value = ?))`,
         )
-        .run(tenant, nowMs - rule.ms, tenant, rule.type).changes;
+        .run(nowMs - rule.ms, tenant, rule.type).changes;
     }
     return removed;
   }
