@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findLink, nodeIndex } from '../../../src/models/traffic/index.ts';
+import { booleanPointInPolygon, point } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { buildDemand, buildNetwork, findLink, nodeIndex } from '../../../src/models/traffic/index.ts';
 import {
   applyInterventions,
   type InterventionDocument,
@@ -197,4 +199,76 @@ test('an area selects the links with both ends inside it', () => {
       changed.push(`${net.nodeId[net.from[a]]}-${net.nodeId[net.to[a]]}`);
   }
   assert.deepEqual(changed, ['9-10', '10-9', '10-11', '11-10']);
+});
+
+test("a cordon can be Bologna's limited traffic zone: its 14 polygons as a FeatureCollection", () => {
+  const ztl = readJson('bologna_ztl_zones.geojson') as { features: Feature<Polygon | MultiPolygon>[] };
+  // A 12 × 10 grid of two-way streets over the historic centre, 4 zones in its corners.
+  const nx = 12;
+  const ny = 10;
+  const lon: number[] = [];
+  const lat: number[] = [];
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      lon.push(11.322 + (i * 0.042) / (nx - 1));
+      lat.push(44.481 + (j * 0.026) / (ny - 1));
+    }
+  const corners = [0, nx - 1, nx * (ny - 1), nx * ny - 1];
+  const order = [...corners, ...lon.map((_, k) => k).filter((k) => !corners.includes(k))];
+  const pos = new Map(order.map((k, idx) => [k, idx]));
+  const from: number[] = [];
+  const to: number[] = [];
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      const k = j * nx + i;
+      const twoWay = (l: number) => {
+        from.push(pos.get(k)!, pos.get(l)!);
+        to.push(pos.get(l)!, pos.get(k)!);
+      };
+      if (i + 1 < nx) twoWay(k + 1);
+      if (j + 1 < ny) twoWay(k + nx);
+    }
+  const m = from.length;
+  const n = nx * ny;
+  const f = (v: number) => new Float64Array(m).fill(v);
+  const net = buildNetwork({
+    nodeCount: n,
+    zoneCount: 4,
+    firstThruNode: 0,
+    from: Int32Array.from(from),
+    to: Int32Array.from(to),
+    capacity: f(900),
+    length: f(300),
+    freeFlowTime: f(0.6),
+    b: f(0.15),
+    power: f(4),
+    speedLimit: f(30),
+    toll: f(0),
+    linkType: new Int32Array(m),
+    tollFactor: 0,
+    distanceFactor: 0,
+    nodeId: Float64Array.from(order, (k) => k + 1),
+    lon: Float64Array.from(order, (k) => lon[k]),
+    lat: Float64Array.from(order, (k) => lat[k]),
+  });
+  const demand = buildDemand(4, [0, 3], [3, 0], [500, 500]);
+  const doc = parsed({
+    name: 'ZTL charge',
+    valueOfTimePerHour: 10,
+    interventions: [{ type: 'cordon', area: ztl, toll: 5 }],
+  });
+  const r = applyInterventions(net, demand, doc, { lengthKm: 0.001, timeH: 1 / 60 });
+  if (!r.ok) assert.fail(r.errors.join('\n'));
+  const inside = (i: number) =>
+    ztl.features.some((z) => booleanPointInPolygon(point([net.lon![i], net.lat![i]]), z));
+  let expected = 0;
+  for (let a = 0; a < m; a++) {
+    const entry = !inside(net.from[a]) && inside(net.to[a]);
+    if (entry) expected++;
+    assert.equal(r.value.tollMoney[a], entry ? 5 : 0);
+    // 5 at 10 per hour is 30 minutes of generalized cost
+    assert.equal(r.value.network.toll[a], entry ? 30 : 0);
+  }
+  assert.ok(expected > 5, `${expected} entries`);
+  assert.equal([...r.value.insideCordon].filter((x, i) => x !== (inside(i) ? 1 : 0)).length, 0);
 });
