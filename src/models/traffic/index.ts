@@ -9,6 +9,14 @@ export {
 } from './assign.ts';
 export type { IterationLog } from './convergence.ts';
 export {
+  type GeoJsonNetwork,
+  type GeoJsonNetworkOptions,
+  parseGeoJsonNetwork,
+  ROAD_CLASS_DEFAULTS,
+  type RoadClassDefaults,
+  type ZoneCentroid,
+} from './geojson-network.ts';
+export {
   buildDemand,
   buildNetwork,
   type Demand,
