@@ -15,7 +15,7 @@ import { AttributionBar } from './panels/attribution-bar.tsx';
 import { ChoroplethControl, type ChoroplethState, TrafficControl, type TrafficState } from './panels/time-controls.tsx';
 import { EntityPanel } from './panels/entity-panel.tsx';
 import { LayerList, type LayerState } from './panels/layer-list.tsx';
-import { SearchBox, type SearchEntry } from './panels/search-box.tsx';
+import { SearchBox, type SearchEntry, searchKey } from './panels/search-box.tsx';
 import { valuesAt, withValues } from './map/time-values.ts';
 
 const TRAFFIC = 'TrafficFlowObserved';
@@ -122,8 +122,8 @@ export function App() {
       for (const e of entities) {
         const f = toFeature(e);
         if (f) fs.push(f);
-        const name = typeof e.name === 'string' ? e.name : e.id;
-        entries.push({ id: e.id, name, type: info.name, key: `${name.toLowerCase()} ${e.id.toLowerCase()}` });
+        const name = typeof e.name === 'string' ? e.name.normalize('NFC') : e.id;
+        entries.push({ id: e.id, name, type: info.name, key: searchKey(`${name} ${e.id}`) });
       }
       features.current.set(info.name, fs);
       const key = categoryKey(fs);

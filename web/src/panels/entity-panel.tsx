@@ -32,7 +32,8 @@ const UNITS: Record<string, string> = {
 
 function show(value: unknown, lang: Language): string {
   if (typeof value === 'number') return formatNumber(value, lang);
-  if (typeof value === 'string') return value;
+  // sources mix decomposed Unicode in; composed text renders and copies the same everywhere
+  if (typeof value === 'string') return value.normalize('NFC');
   if (typeof value === 'boolean') return value ? '✓' : '✗';
   if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return value.map((v) => show(v, lang)).join(', ');
   if (value && typeof value === 'object' && 'type' in value && 'coordinates' in value) return String((value as { type: string }).type);
@@ -95,7 +96,7 @@ export function EntityPanel({ target, id, lang, t, onClose, onLoaded }: Props) {
     >
       <div className="panel-head">
         <h2 id="entity-heading" tabIndex={-1} ref={heading}>
-          {typeof name === 'string' ? name : id}
+          {typeof name === 'string' ? name.normalize('NFC') : id}
         </h2>
         <button type="button" className="close" onClick={onClose} aria-label={t.close}>
           ×

@@ -6,14 +6,22 @@ export interface SearchEntry {
   id: string;
   name: string;
   type: string;
-  /** lower-cased name and id, built once per load */
+  /** searchKey of name and id, built once per load */
   key: string;
 }
 
 const MAX_RESULTS = 12;
 
+/**
+ * Case and accents folded: sources mix composed and decomposed Unicode (NFC/NFD), and a user
+ * typing "Lutzner" or "Lützner" means the same street.
+ */
+export function searchKey(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
 export function searchEntries(entries: SearchEntry[], query: string): SearchEntry[] {
-  const q = query.trim().toLowerCase();
+  const q = searchKey(query.trim());
   if (q.length < 2) return [];
   const starts: SearchEntry[] = [];
   const contains: SearchEntry[] = [];
