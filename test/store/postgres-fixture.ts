@@ -63,3 +63,89 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase |
     await admin.end();
   }
 }
+
+export interface NodeProcess {
+  url: string;
+  child: import('node:child_process').ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** A free TCP port on loopback, as the OS hands one out. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether this checkout's `twinbox serve` takes --store postgres (the CLI wiring). */
+export async function servesPostgres(): Promise<boolean> {
+  const { spawnSync } = await import('node:child_process');
+  const help = spawnSync(process.execPath, ['bin/twinbox.js', 'serve', '--help'], { encoding: 'utf8' });
+  return help.stdout.includes('--database-url');
+}
+
+/**
+ * Starts one twinbox node on the database: `twinbox serve --store postgres` when the CLI has it,
+ * else the same app built the same way (buildApp over openStore) in a child process.
+ */
+export async function startNode(databaseUrl: string, viaCli: boolean): Promise<NodeProcess> {
+  const { spawn } = await import('node:child_process');
+  const port = await freePort();
+  const env = { ...process.env, TWINBOX_LOG_LEVEL: 'warn' };
+  const launcher = `
+    const { buildApp } = await import(${JSON.stringify(new URL('../../src/http/index.ts', import.meta.url).href)});
+    const { openStore } = await import(${JSON.stringify(new URL('../../src/store/index.ts', import.meta.url).href)});
+    const store = openStore({ engine: 'postgres', url: process.env.NODE_DATABASE_URL });
+    const app = await buildApp({ store, logLevel: 'warn' });
+    await app.listen({ port: Number(process.env.NODE_PORT), host: '127.0.0.1' });
+    process.once('SIGTERM', async () => { await app.close(); await store.close(); process.exit(0); });`;
+  const child = viaCli
+    ? spawn(
+        process.execPath,
+        [
+          'bin/twinbox.js',
+          'serve',
+          '--store',
+          'postgres',
+          '--database-url',
+          databaseUrl,
+          '--port',
+          String(port),
+        ],
+        {
+          env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      )
+    : spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', launcher], {
+        env: { ...env, NODE_DATABASE_URL: databaseUrl, NODE_PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`node on port ${port} exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${url}/ngsi-ld/v1/types`);
+      if (r.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
+  };
+}

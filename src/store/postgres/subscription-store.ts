@@ -217,10 +217,13 @@ export class PostgresSubscriptionStore implements SubscriptionStore {
         );
       }
       await insertQueue(c, out);
-      if (rows.rows.length > 0)
-        await c.query('DELETE FROM subscription_change WHERE seq <= $1', [
-          rows.rows[rows.rows.length - 1].seq,
+      // exactly the rows read: a writer that took a lower seq may commit while this runs, and its
+      // row must stay for the next drain instead of vanishing unplanned
+      if (rows.rows.length > 0) {
+        await c.query('DELETE FROM subscription_change WHERE seq = ANY($1::bigint[])', [
+          rows.rows.map((r) => r.seq),
         ]);
+      }
       return rows.rows.length;
     });
   }
