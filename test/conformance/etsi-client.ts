@@ -6,7 +6,7 @@
  * the suite's way.
  */
 import type { FastifyInstance } from 'fastify';
-import { dataJson, dataText, type JsonObject, loadPayload } from './etsi-data.ts';
+import { dataJson, dataText, type JsonObject, loadPayload, replaceAllIds } from './etsi-data.ts';
 import type { Json } from './etsi-diff.ts';
 
 const API = '/ngsi-ld/v1/';
@@ -374,7 +374,7 @@ export class Broker {
 
   /** `Create Or Update Temporal Representation Of Entity Selecting Content Type` (every `id` replaced). */
   createTemporalEntity(id: string, file: string, contentType: string) {
-    const payload = loadPayload(`temporalEntities/${file}`, id);
+    const payload = replaceAllIds(dataJson(`temporalEntities/${file}`), id);
     return this.request({
       method: 'POST',
       path: 'temporal/entities/',
