@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOptions, runCommand } from './args.ts';
-import { WEB_DIST } from '../twin/index.ts';
+import { runDataspaceDemo, WEB_DIST } from '../twin/index.ts';
 
 export const summary = 'start the demo: Leipzig and Bologna twins (ports 1026, 1027) with the web app';
 
@@ -40,9 +40,9 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 
 export async function run(argv: string[]): Promise<number> {
   return runCommand('start', async () => {
-    const v = parseOptions(argv, { help: { type: 'boolean', short: 'h' }, 'no-web': { type: 'boolean' } });
+    const v = parseOptions(argv, { help: { type: 'boolean', short: 'h' }, 'no-web': { type: 'boolean' }, 'no-dataspace': { type: 'boolean' } });
     if (v.help) {
-      console.log('usage: twinbox start [--no-web]\n\nStarts the Leipzig (1026) and Bologna (1027) twins; data in .twinbox/<city>.');
+      console.log('usage: twinbox start [--no-web] [--no-dataspace]\n\nStarts the Leipzig (1026) and Bologna (1027) twins (data in .twinbox/<city>); Bologna then negotiates\naccess to Leipzig\'s EV charging stations through the data-space connector.');
       return 0;
     }
     const t0 = performance.now();
@@ -68,6 +68,22 @@ export async function run(argv: string[]): Promise<number> {
       throw Object.assign(err as Error, { userFacing: true });
     }
     console.log(`\ntwinbox demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s:`);
+    if (!v['no-dataspace']) {
+      // Bologna negotiates access to Leipzig's EV charging stations for "mobility planning"
+      const [leipzig, bologna] = children;
+      try {
+        const report = await runDataspaceDemo({
+          consumer: bologna.url,
+          provider: leipzig.url,
+          expiringOffer: 'trial',
+          expiryWaitMs: 3500,
+          log: (line: string) => console.log(`  dataspace: ${line}`),
+        });
+        console.log(`  dataspace: Bologna holds agreement ${report.agreementId} for Leipzig's EV charging stations`);
+      } catch (err) {
+        console.log(`  dataspace: the demo negotiation failed: ${(err as Error).message}`);
+      }
+    }
     for (const c of children) console.log(`  ${c.city.id.padEnd(8)} ${c.url}/   (NGSI-LD API ${c.url}/ngsi-ld/v1)`);
     console.log('Ctrl-C stops both.');
     const codes = await Promise.all(children.map((c) => new Promise<number>((r) => c.child.once('exit', (code) => r(code ?? 0)))));

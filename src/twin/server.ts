@@ -10,6 +10,7 @@ import { createBroker } from '../broker/index.ts';
 import { buildApp, type ContextResolver } from '../http/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { type CityConfig, loadCity, readSmartDataModelContext, SMART_DATA_MODEL_CONTEXTS } from './cities/index.ts';
+import { dataspacePlugin } from './dataspace/index.ts';
 import { instanceRoutes, type Peer } from './instance-routes.ts';
 import { type SeedProgress, seedCity } from './seed.ts';
 
@@ -74,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         contexts = deps.contexts;
         instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }), store);
       },
+      dataspacePlugin({ store, dataDir, publicUrl, city: city ? { id: city.id, dir: city.dir } : undefined, peers: options.peers }),
     ],
   });
   if (city && !existsSync(marker)) {
