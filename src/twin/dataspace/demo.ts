@@ -137,11 +137,11 @@ export async function runDataspaceDemo(o: DemoOptions): Promise<DemoReport> {
   );
   if (o.expiringOffer && offerId(o.expiringOffer)) {
     const trial = await access(o.expiringOffer, purpose);
-    const first = await read(trial.agreementId, purpose, '&limit=1');
+    const first = await read(trial.agreementId, purpose);
     log(`expiring agreement ${trial.agreementId}: first read ${first.status}`);
     await first.arrayBuffer();
     await new Promise((r) => setTimeout(r, o.expiryWaitMs ?? 2500));
-    await refused('after expiry', await read(trial.agreementId, purpose, '&limit=1'));
+    await refused('after expiry', await read(trial.agreementId, purpose));
   }
   return {
     providerDid: catalog.participantId,
