@@ -3,7 +3,7 @@
  * and registration subscriptions, per tenant, in creation order. They are few and small, so
  * engines keep whole documents and the broker matches them in memory.
  */
-import type { CSourceRegistration, CSourceSubscription } from '../ngsi/csource-registration.ts';
+import type { CSourceRegistration, CSourceSubscription } from '../ngsi/index.ts';
 import type { Tenant } from './store.ts';
 
 export interface RegistrationStore {

@@ -7,11 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  CORE_CONTEXT_URL,
   type CSourceRegistration,
   type CSourceSubscription,
   isRegistrationLive,
-} from '../../ngsi/csource-registration.ts';
-import { CORE_CONTEXT_URL, type TermMap } from '../../ngsi/index.ts';
+  type TermMap,
+} from '../../ngsi/index.ts';
 import type { Store, Tenant } from '../../store/index.ts';
 import {
   csourceSubscriptionStatus,

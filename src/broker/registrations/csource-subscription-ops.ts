@@ -3,7 +3,7 @@
  * create, update, retrieve, query and delete; the notifier learns of every change so it sends
  * the initial notification and keeps periodic ones on schedule.
  */
-import type { CSourceSubscription } from '../../ngsi/csource-registration.ts';
+import type { CSourceSubscription } from '../../ngsi/index.ts';
 import { fail, ok, type Result, type TermMap } from '../../ngsi/index.ts';
 import type { Store, Tenant } from '../../store/index.ts';
 import type { CSourceNotifier } from './csource-notifier.ts';

@@ -9,18 +9,16 @@ import {
   type CSourceSubscription,
   compactRegistration,
   type EntityInfo,
-  matchingInformation,
-  type RegistrationInfo,
-} from '../../ngsi/csource-registration.ts';
-import {
   expandQ,
   fail,
   isDateTime,
   isUri,
   LOCATION,
+  matchingInformation,
   ok,
   parseGeoQ,
   parseQ,
+  type RegistrationInfo,
   type Result,
   type TermMap,
 } from '../../ngsi/index.ts';

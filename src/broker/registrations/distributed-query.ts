@@ -14,18 +14,16 @@
 import {
   type CSourceRegistration,
   coversEntity,
-  matchingInformation,
-  type RegistrationFilter,
-  type RegistrationInfo,
-  registeredAttributes,
-  registeredOperations,
-} from '../../ngsi/csource-registration.ts';
-import {
   type Entity,
   evaluateTypeQuery,
   fail,
+  matchingInformation,
   ok,
+  type RegistrationFilter,
+  type RegistrationInfo,
   type Result,
+  registeredAttributes,
+  registeredOperations,
   type TermMap,
   type TypeNode,
 } from '../../ngsi/index.ts';

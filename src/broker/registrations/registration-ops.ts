@@ -6,22 +6,20 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CSourceRegistration,
-  isRegistrationLive,
-  matchingInformation,
-  type RegistrationFilter,
-  type RegistrationInfo,
-  registrationProperties,
-} from '../../ngsi/csource-registration.ts';
-import {
   type Entity,
   evaluateGeoQuery,
   evaluateQ,
   fail,
   type GeoJsonGeometry,
   type GeoQuery,
+  isRegistrationLive,
+  matchingInformation,
   ok,
   type QNode,
+  type RegistrationFilter,
+  type RegistrationInfo,
   type Result,
+  registrationProperties,
 } from '../../ngsi/index.ts';
 import type { Store, Tenant } from '../../store/index.ts';
 

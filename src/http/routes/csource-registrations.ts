@@ -13,10 +13,6 @@ import type {
 } from '../../broker/registrations/index.ts';
 import {
   compactRegistration,
-  parseRegistration,
-  type RegistrationFilter,
-} from '../../ngsi/csource-registration.ts';
-import {
   dateTimeMs,
   expandQ,
   expandTypeQuery,
@@ -25,8 +21,10 @@ import {
   LOCATION,
   parseGeoQuery,
   parseQ,
+  parseRegistration,
   parseTypeQuery,
   type QNode,
+  type RegistrationFilter,
   type TermMap,
   type TypeNode,
 } from '../../ngsi/index.ts';

@@ -3,7 +3,7 @@
  * text, ordered by insertion (the rowid) so queries page in creation order.
  */
 import type Database from 'better-sqlite3';
-import type { CSourceRegistration, CSourceSubscription } from '../../ngsi/csource-registration.ts';
+import type { CSourceRegistration, CSourceSubscription } from '../../ngsi/index.ts';
 import type { RegistrationStore } from '../registration-store.ts';
 import type { Tenant } from '../store.ts';
 import { migratePart } from './schema.ts';
