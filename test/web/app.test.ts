@@ -27,7 +27,12 @@ describe('web app', { skip, timeout: 600_000 }, () => {
     browser = await launchChromium();
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('request', (r) => {
-      if (!r.url().startsWith('http://127.0.0.1') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) external.push(r.url());
+      if (
+        !r.url().startsWith('http://127.0.0.1') &&
+        !r.url().startsWith('data:') &&
+        !r.url().startsWith('blob:')
+      )
+        external.push(r.url());
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
@@ -50,7 +55,14 @@ describe('web app', { skip, timeout: 600_000 }, () => {
     await shot('01-leipzig.png');
     // Leipzig's first language is German
     assert.equal(await page.textContent('#layers-heading'), 'Ebenen');
-    for (const type of ['AdministrativeArea', 'Building', 'EVChargingStation', 'PointOfInterest', 'Garden', 'PhotovoltaicDevice']) {
+    for (const type of [
+      'AdministrativeArea',
+      'Building',
+      'EVChargingStation',
+      'PointOfInterest',
+      'Garden',
+      'PhotovoltaicDevice',
+    ]) {
       assert.ok(await page.isVisible(`[data-testid="toggle-${type}"]`), `layer toggle for ${type}`);
     }
     const attribution = (await page.textContent('[data-testid="attribution"]')) ?? '';
@@ -62,7 +74,9 @@ describe('web app', { skip, timeout: 600_000 }, () => {
   test('toggles a layer off and on', async () => {
     const visibility = () =>
       page.evaluate(() => {
-        const tm = (window as unknown as { twinboxMap: { map: { getLayoutProperty(id: string, p: string): string } } }).twinboxMap;
+        const tm = (
+          window as unknown as { twinboxMap: { map: { getLayoutProperty(id: string, p: string): string } } }
+        ).twinboxMap;
         return tm.map.getLayoutProperty('twin:Building:area:fill', 'visibility');
       });
     assert.equal(await visibility(), 'visible');

@@ -8,14 +8,16 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUTPUT = join(ROOT, 'test-output/web');
 
 export function chromiumMissing(): string | false {
-  return existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium); browser tests skipped`;
+  return existsSync(CHROMIUM)
+    ? false
+    : `${CHROMIUM} is absent (apt-get install -y chromium); browser tests skipped`;
 }
 
 export async function freePort(): Promise<number> {
@@ -31,10 +33,21 @@ export async function freePort(): Promise<number> {
 
 /** Builds web/dist with Vite (a few seconds); the instances serve it at /. */
 export function buildWebApp(): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -46,12 +59,30 @@ export interface Twin {
 }
 
 /** Starts `twinbox serve --city` and waits until /twinbox/v1/instance answers (seeding included). */
-export async function startTwin(city: string, port: number, peers: Record<string, number>, timeoutMs = 240_000): Promise<Twin> {
+export async function startTwin(
+  city: string,
+  port: number,
+  peers: Record<string, number>,
+  timeoutMs = 240_000,
+): Promise<Twin> {
   const dataDir = join(OUTPUT, 'twins', city);
   mkdirSync(dataDir, { recursive: true });
-  const args = [join(ROOT, 'bin/twinbox.js'), 'serve', '--city', city, '--port', String(port), '--data-dir', dataDir];
+  const args = [
+    join(ROOT, 'bin/twinbox.js'),
+    'serve',
+    '--city',
+    city,
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+  ];
   for (const [name, p] of Object.entries(peers)) args.push('--peer', `${name}=http://127.0.0.1:${p}`);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -59,7 +90,8 @@ export async function startTwin(city: string, port: number, peers: Record<string
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`twinbox serve --city ${city} exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`twinbox serve --city ${city} exited with ${child.exitCode}: ${stderr}`);
     try {
       const res = await fetch(`${url}/twinbox/v1/instance`);
       if (res.ok) break;
@@ -89,7 +121,10 @@ export async function startTwin(city: string, port: number, peers: Record<string
 /** Leipzig and Bologna, each the other's peer, on free ports. */
 export async function startBothCities(): Promise<{ leipzig: Twin; bologna: Twin; stop(): Promise<void> }> {
   const [pl, pb] = [await freePort(), await freePort()];
-  const [leipzig, bologna] = await Promise.all([startTwin('leipzig', pl, { bologna: pb }), startTwin('bologna', pb, { leipzig: pl })]);
+  const [leipzig, bologna] = await Promise.all([
+    startTwin('leipzig', pl, { bologna: pb }),
+    startTwin('bologna', pb, { leipzig: pl }),
+  ]);
   return { leipzig, bologna, stop: async () => void (await Promise.all([leipzig.stop(), bologna.stop()])) };
 }
 
@@ -99,6 +134,13 @@ export async function launchChromium(viewport = { width: 1400, height: 900 }): P
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

@@ -274,7 +274,7 @@ export function App() {
       walk(f.geometry.coordinates);
       const xs = coords.map((c) => c[0]);
       const ys = coords.map((c) => c[1]);
-      twinMap.current.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 80, maxZoom: 16, duration: 400 });
+      twinMap.current.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 80, maxZoom: 15, duration: 400 });
     }
   };
 
