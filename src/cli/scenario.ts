@@ -21,9 +21,11 @@ import {
   LEIPZIG_STATISTICS_INDICATORS,
   type Measure,
 } from '../models/social/index.ts';
+import { parseGeoJsonNetwork } from '../models/traffic/geojson-network.ts';
 import {
   ALGORITHMS,
   type AlgorithmName,
+  buildDemand,
   buildNetwork,
   type Demand,
   type Network,
@@ -37,10 +39,15 @@ import { parseOptions, positiveNumber, requireString, runCommand, UsageError } f
 
 export const summary = 'compare a baseline and an intervention scenario: flows, times, emissions, districts';
 
-const USAGE = `usage: twinbox scenario --network DIR --interventions FILE.json [options]
+const USAGE = `usage: twinbox scenario --network DIR|EDGES.geojson --interventions FILE.json [options]
 
   --network DIR          folder with TNTP *_net.tntp and *_trips.tntp (and *_node.tntp with
                          lon/lat for areas, cordons and districts)
+  --network EDGES.geojson  an OSMnx road graph (e.g. bologna_osm_drive_edges.geojson), with
+    --nodes FILE         its nodes (default: the edges name with "edges" → "nodes")
+    --zones FILE         GeoJSON zones (points, or polygons: vertex mean) with a numeric id
+    --zone-id PROP       the id property of --zones (default id)
+    --trips FILE.csv     trips per period: header origin,destination,trips (zone ids)
   --interventions FILE   JSON document: {"name", "valueOfTimePerHour"?, "interventions": [...]}
                          types closeLinks, capacity, speedLimit, addLink, toll, cordon, demand,
                          fleet (see src/models/traffic/interventions.ts for every field)
@@ -55,8 +62,8 @@ assignment:
                          scenario's trips respond to its costs relative to the baseline
   --max-seconds N        time budget per assignment
 units and costs:
-  --length-unit U        mi | km | m | ft: unit of the network's lengths (default mi, as TNTP);
-                         times are minutes
+  --length-unit U        mi | km | m | ft: unit of the network's lengths (default mi for TNTP,
+                         m for GeoJSON graphs); times are minutes
   --toll-factor F        minutes per toll unit of the network's own tolls (default 0)
   --distance-factor F    minutes per length unit (default 0)
 emissions:
@@ -109,11 +116,7 @@ function tntpFile(dir: string, suffix: string, required: boolean): string | unde
   return hits[0] && join(dir, hits[0]);
 }
 
-function readNetwork(
-  dir: string,
-  tollFactor: number,
-  distanceFactor: number,
-): { net: Network; demand: Demand; coordinates: boolean } {
+function readNetwork(dir: string, tollFactor: number, distanceFactor: number): LoadedNetwork {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError(`--network: ${dir} is not a folder with TNTP files`);
   }
@@ -143,6 +146,105 @@ function readNetwork(
     zoneCount: net.zoneCount,
   });
   return { net, demand, coordinates };
+}
+
+interface LoadedNetwork {
+  net: Network;
+  demand: Demand;
+  coordinates: boolean;
+  shapes?: number[][][];
+  roadType?: Uint8Array;
+}
+
+/** A zone's point: the Point itself, or the vertex mean of a polygon's outer ring. */
+function zonePoint(f: unknown, k: number, source: string): [number, number] {
+  const g = (f as { geometry?: { type?: string; coordinates?: unknown } }).geometry;
+  const c = g?.coordinates;
+  let ring: unknown;
+  if (g?.type === 'Point') return c as [number, number];
+  if (g?.type === 'Polygon' && Array.isArray(c)) ring = c[0];
+  else if (g?.type === 'MultiPolygon' && Array.isArray(c) && Array.isArray(c[0])) ring = c[0][0];
+  if (!Array.isArray(ring) || ring.length < 2)
+    throw new InputError(`${source}: feature ${k}: needs a Point or Polygon`);
+  const pts = ring.slice(0, -1) as [number, number][];
+  return [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
+}
+
+/**
+ * An OSMnx GeoJSON road graph with zones (points or polygons with a numeric id) and a trip
+ * table `origin,destination,trips` in zone ids. Road types follow the OSM class: motorways are
+ * highway, trunk roads rural, everything else urban.
+ */
+function readGeoJsonNetwork(
+  edgesPath: string,
+  nodesPath: string,
+  zonesPath: string,
+  tripsPath: string,
+  zoneId: string,
+): LoadedNetwork {
+  const zonesDoc = readJson(zonesPath, '--zones') as { features?: unknown[] };
+  if (!Array.isArray(zonesDoc.features))
+    throw new InputError(`--zones: ${zonesPath} is not a GeoJSON FeatureCollection`);
+  const zones = zonesDoc.features.map((f, k) => {
+    const id = Number((f as { properties?: Record<string, unknown> }).properties?.[zoneId]);
+    if (!Number.isFinite(id)) throw new InputError(`--zones: feature ${k}: no numeric '${zoneId}' property`);
+    const [lon, lat] = zonePoint(f, k, basename(zonesPath));
+    return { id, lon, lat };
+  });
+  const g = parseGeoJsonNetwork(readText(edgesPath, '--network'), readText(nodesPath, '--nodes'), {
+    source: basename(edgesPath),
+    zones,
+  });
+  const net = g.network;
+  const edges = (
+    readJson(edgesPath, '--network') as { features: { geometry?: { coordinates?: number[][] } }[] }
+  ).features;
+  const shapes: number[][][] = [];
+  const roadType = new Uint8Array(net.linkCount);
+  for (let a = 0; a < net.linkCount; a++) {
+    const f = g.feature[a];
+    const line = f >= 0 ? edges[f].geometry?.coordinates : undefined;
+    shapes.push(
+      Array.isArray(line) && line.length >= 2
+        ? line
+        : [
+            [net.lon![net.from[a]], net.lat![net.from[a]]],
+            [net.lon![net.to[a]], net.lat![net.to[a]]],
+          ],
+    );
+    const cls = g.highway[a];
+    roadType[a] = cls.startsWith('motorway') ? 2 : cls.startsWith('trunk') ? 1 : 0;
+  }
+  const zoneIndex = new Map(zones.map((z, i) => [z.id, i]));
+  const text = readText(tripsPath, '--trips');
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trim() !== 'origin,destination,trips') {
+    throw new InputError(`--trips: ${basename(tripsPath)}:1: expected the header origin,destination,trips`);
+  }
+  const o: number[] = [];
+  const d: number[] = [];
+  const q: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    const [a, b, c] = lines[i].split(',').map(Number);
+    const oi = zoneIndex.get(a);
+    const di = zoneIndex.get(b);
+    if (oi === undefined || di === undefined || !(c >= 0)) {
+      throw new InputError(
+        `--trips: ${basename(tripsPath)}:${i + 1}: unknown zone or bad trips in '${lines[i]}'`,
+      );
+    }
+    o.push(oi);
+    d.push(di);
+    q.push(c);
+  }
+  return {
+    net,
+    demand: buildDemand(zones.length, o, d, q, basename(tripsPath)),
+    coordinates: true,
+    shapes,
+    roadType,
+  };
 }
 
 function parseIndicators(spec: string): Indicator[] {
@@ -371,6 +473,10 @@ export async function run(argv: string[]): Promise<number> {
   return runCommand('scenario', async () => {
     const v = parseOptions(argv, {
       network: { type: 'string' },
+      nodes: { type: 'string' },
+      zones: { type: 'string' },
+      'zone-id': { type: 'string' },
+      trips: { type: 'string' },
       interventions: { type: 'string' },
       districts: { type: 'string' },
       out: { type: 'string' },
@@ -407,7 +513,8 @@ export async function run(argv: string[]): Promise<number> {
     if (rigidity > 1) throw new UsageError('--rigidity: expected a number in (0, 1]');
     const maxSeconds =
       v['max-seconds'] === undefined ? undefined : positiveNumber(v['max-seconds'], 'max-seconds');
-    const unit = (v['length-unit'] as string | undefined) ?? 'mi';
+    const geojson = /\.(geo)?json$/i.test(networkDir);
+    const unit = (v['length-unit'] as string | undefined) ?? (geojson ? 'm' : 'mi');
     if (!(unit in LENGTH_UNITS))
       throw new UsageError(`--length-unit: expected one of ${Object.keys(LENGTH_UNITS).join(', ')}`);
     const nonNegative = (name: string) => {
@@ -428,11 +535,20 @@ export async function run(argv: string[]): Promise<number> {
 
     const parsed = parseInterventions(readJson(interventionsPath, '--interventions'));
     if (!parsed.ok) throw new InputError(`${interventionsPath}:\n  ${parsed.errors.join('\n  ')}`);
-    const { net, demand, coordinates } = readNetwork(
-      networkDir,
-      nonNegative('toll-factor'),
-      nonNegative('distance-factor'),
-    );
+    let loaded: LoadedNetwork;
+    if (geojson) {
+      const nodesPath = (v.nodes as string | undefined) ?? networkDir.replace(/edges(?=[^/]*$)/, 'nodes');
+      if (nodesPath === networkDir)
+        throw new UsageError('--nodes is required when the edges file name has no "edges" in it');
+      loaded = readGeoJsonNetwork(
+        networkDir,
+        nodesPath,
+        requireString(v, 'zones'),
+        requireString(v, 'trips'),
+        (v['zone-id'] as string | undefined) ?? 'id',
+      );
+    } else loaded = readNetwork(networkDir, nonNegative('toll-factor'), nonNegative('distance-factor'));
+    const { net, demand, coordinates } = loaded;
     const dataDir = (v['emission-data'] as string | undefined) ?? DEFAULT_EMISSION_DATA;
     const { fleet, read } = loadFleet(dataDir, (v.fleet as string | undefined) ?? '14713');
     const emissions = {
@@ -469,6 +585,8 @@ export async function run(argv: string[]): Promise<number> {
       emissions,
       assignment: { gap, algorithm, rigidity, maxSeconds, clock: () => performance.now() },
       districts: districts ? { districts, indicators, measure: verdict } : undefined,
+      linkShapes: loaded.shapes,
+      roadType: loaded.roadType,
     });
     if (!result.ok) throw new InputError(`${interventionsPath}:\n  ${result.errors.join('\n  ')}`);
     const r = result.value;

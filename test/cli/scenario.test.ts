@@ -186,3 +186,87 @@ test('district statistics of another year come from a long CSV joined by key', (
     assert.ok(vuln.NE > vuln.SE && vuln.SE > vuln.SW, JSON.stringify(vuln));
   });
 });
+
+test('an OSMnx GeoJSON road graph with zones and a trip table runs like a TNTP network', () => {
+  withDir((dir) => {
+    // A 4 × 4 grid of two-way residential streets 0.002° apart, node ids 100 + k.
+    const nodes: unknown[] = [];
+    const edges: unknown[] = [];
+    const at = (k: number) => [11.34 + 0.002 * (k % 4), 44.49 + 0.002 * Math.floor(k / 4)];
+    for (let k = 0; k < 16; k++)
+      nodes.push({
+        type: 'Feature',
+        properties: { osmid: 100 + k },
+        geometry: { type: 'Point', coordinates: at(k) },
+      });
+    const street = (a: number, b: number) => {
+      for (const [u, v] of [
+        [a, b],
+        [b, a],
+      ]) {
+        edges.push({
+          type: 'Feature',
+          properties: { u: 100 + u, v: 100 + v, highway: 'residential', length: 180, oneway: false },
+          geometry: {
+            type: 'LineString',
+            coordinates: [at(u), [(at(u)[0] + at(v)[0]) / 2 + 0.0001, (at(u)[1] + at(v)[1]) / 2], at(v)],
+          },
+        });
+      }
+    };
+    for (let k = 0; k < 16; k++) {
+      if (k % 4 < 3) street(k, k + 1);
+      if (k < 12) street(k, k + 4);
+    }
+    const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
+    writeFileSync(join(dir, 'grid_edges.geojson'), fc(edges));
+    writeFileSync(join(dir, 'grid_nodes.geojson'), fc(nodes));
+    const zone = (id: number, k: number) => ({
+      type: 'Feature',
+      properties: { id },
+      geometry: { type: 'Point', coordinates: at(k) },
+    });
+    writeFileSync(join(dir, 'zones.geojson'), fc([zone(1, 0), zone(2, 15)]));
+    writeFileSync(join(dir, 'trips.csv'), 'origin,destination,trips\n1,2,300\n2,1,200\n');
+    writeFileSync(
+      join(dir, 'close.json'),
+      JSON.stringify({
+        name: 'close a street',
+        interventions: [{ type: 'closeLinks', links: [[100, 101]], bothDirections: true }],
+      }),
+    );
+    const out = join(dir, 'out');
+    const r = twinbox([
+      '--network',
+      join(dir, 'grid_edges.geojson'),
+      '--zones',
+      join(dir, 'zones.geojson'),
+      '--trips',
+      join(dir, 'trips.csv'),
+      '--interventions',
+      join(dir, 'close.json'),
+      '--out',
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.deepEqual(last.tripsMade, [500, 500]);
+    // 6 streets of 180 m from corner to corner, plus the connectors, in metres → km
+    assert.ok(
+      last.vehicleKm[0] >= 500 * 6 * 0.18 && last.vehicleKm[0] < 500 * 6 * 0.18 + 500,
+      `${last.vehicleKm[0]}`,
+    );
+    const geo = JSON.parse(readFileSync(join(out, 'links.geojson'), 'utf8'));
+    assert.equal(geo.features[0].geometry.coordinates.length, 3, 'links keep the street geometry');
+    const closed = geo.features.filter(
+      (f: { properties: { status: string } }) => f.properties.status === 'closed',
+    );
+    assert.deepEqual(
+      closed.map((f: { properties: { from: number; to: number } }) => [f.properties.from, f.properties.to]),
+      [
+        [100, 101],
+        [101, 100],
+      ],
+    );
+  });
+});
