@@ -1,0 +1,356 @@
+/**
+ * node --import tsx bench/broker/postgres.bench.ts — the NGSI-LD API on SQLite (one node), on
+ * PostgreSQL with one node, and on PostgreSQL with two nodes sharing the database, in one run.
+ * Baseline: the SQLite row. Same entities and operations as bench:broker (AirQualityObserved,
+ * seeded), loaded by batch upsert, driven by C keep-alive clients; with two nodes the clients
+ * alternate between them. Besides ops/s, p50 and p99 it reports CPU seconds per 1,000 requests of
+ * every node process and of the PostgreSQL server (all its processes), from /proc/<pid>/stat.
+ * Options: --entities 20000 --seconds 5 --clients 16 --database-url postgres://postgres@127.0.0.1:5432/postgres
+ * (the URL names a server where the bench may create and drop a database of its own).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort, type NodeProcess, servesPostgres, startNode } from '../../test/store/postgres-fixture.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    entities: { type: 'string', default: '20000' },
+    seconds: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '16' },
+    'database-url': {
+      type: 'string',
+      default: process.env.TWINBOX_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
+  },
+});
+const N = Number(opts.entities);
+const SECONDS = Number(opts.seconds);
+const CLIENTS = Number(opts.clients);
+const ADMIN_URL = opts['database-url'] as string;
+/** USER_HZ: /proc reports CPU time in clock ticks of 1/100 s on Linux. */
+const TICKS_PER_S = 100;
+const BATCH = 500;
+// Leipzig's bounding box, as in bench:broker
+const BBOX = [12.24, 51.24, 12.54, 51.45];
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function airQuality(i: number) {
+  const r = rng(i + 1);
+  const t = new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 365 * 24) * 3600_000).toISOString();
+  const p = (v: number, unitCode: string) => ({
+    type: 'Property',
+    value: Math.round(v * 10) / 10,
+    unitCode,
+    observedAt: t,
+  });
+  return {
+    id: `urn:ngsi-ld:AirQualityObserved:bench-${i}`,
+    type: 'AirQualityObserved',
+    dateObserved: { type: 'Property', value: t },
+    name: { type: 'Property', value: `Station ${i}` },
+    no2: p(r() * 80, 'GQ'),
+    pm10: p(r() * 60, 'GQ'),
+    pm25: p(r() * 40, 'GQ'),
+    o3: p(r() * 120, 'GQ'),
+    temperature: p(-5 + r() * 35, 'CEL'),
+    relativeHumidity: p(r(), 'C62'),
+    refDevice: { type: 'Relationship', object: `urn:ngsi-ld:Device:bench-${i}` },
+    location: {
+      type: 'GeoProperty',
+      value: {
+        type: 'Point',
+        coordinates: [BBOX[0] + r() * (BBOX[2] - BBOX[0]), BBOX[1] + r() * (BBOX[3] - BBOX[1])],
+      },
+    },
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
+
+function request(base: string, method: string, path: string, body?: unknown): Promise<number> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path,
+        agent,
+        headers: data
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
+          : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every PostgreSQL server process visible here (a remote server reads as 0). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
+}
+
+interface Row {
+  setup: string;
+  op: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** CPU s per 1,000 requests, per node process */
+  nodeCpu: number[];
+  pgCpu: number;
+}
+
+async function drive(bases: string[], op: (base: string, i: number) => Promise<boolean>, seconds: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let counter = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      while (performance.now() < end) {
+        const i = counter++;
+        const t0 = performance.now();
+        const ok = await op(bases[(i + c) % bases.length], i).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  return {
+    ops: latencies.length,
+    perSecond: latencies.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+  };
+}
+
+const qFor = (i: number) => `no2>${(i % 70) + 5};no2<${(i % 70) + 5.6};relativeHumidity>0.2`;
+const OPS: Array<[string, (base: string, i: number) => Promise<boolean>]> = [
+  [
+    'retrieve by id',
+    async (b, i) =>
+      (await request(
+        b,
+        'GET',
+        `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`,
+      )) === 200,
+  ],
+  [
+    'partial attribute update',
+    async (b, i) =>
+      (await request(
+        b,
+        'PATCH',
+        `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${i % N}/attrs/no2`,
+        { value: (i % 800) / 10 },
+      )) === 204,
+  ],
+  [
+    'query type+q (limit 100)',
+    async (b, i) =>
+      (await request(
+        b,
+        'GET',
+        `/ngsi-ld/v1/entities?type=AirQualityObserved&q=${encodeURIComponent(qFor(i))}&limit=100`,
+      )) === 200,
+  ],
+  [
+    'geo near 300 m',
+    async (b, i) => {
+      const r = rng(i);
+      const c = [BBOX[0] + r() * (BBOX[2] - BBOX[0]), BBOX[1] + r() * (BBOX[3] - BBOX[1])];
+      return (
+        (await request(
+          b,
+          'GET',
+          `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=near;maxDistance==300&geometry=Point&coordinates=${encodeURIComponent(JSON.stringify(c))}&limit=100`,
+        )) === 200
+      );
+    },
+  ],
+];
+
+async function waitReady(base: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await request(base, 'GET', '/ngsi-ld/v1/types')) < 500) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${base} did not start`);
+}
+
+async function startSqliteNode(dir: string): Promise<NodeProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      'bin/twinbox.js',
+      'serve',
+      '--port',
+      String(port),
+      '--data-dir',
+      dir,
+      '--body-limit',
+      String(16 * 1024 * 1024),
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url);
+  return {
+    url,
+    child,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function run(setup: string, nodes: NodeProcess[], rows: Row[]): Promise<void> {
+  const bases = nodes.map((n) => n.url);
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => airQuality(i + k));
+    const status = await request(
+      bases[(i / BATCH) % bases.length],
+      'POST',
+      '/ngsi-ld/v1/entityOperations/upsert',
+      batch,
+    );
+    if (status >= 300) throw new Error(`load failed on ${setup}: ${status}`);
+  }
+  console.log(`# ${setup}: loaded ${N} entities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  for (const [name, op] of OPS) {
+    await drive(bases, op, 0.5);
+    const cpu0 = nodes.map((n) => cpuSeconds(n.child.pid!));
+    const pg0 = postgresCpuSeconds();
+    const s = await drive(bases, op, SECONDS);
+    const per1000 = 1000 / Math.max(1, s.ops);
+    rows.push({
+      setup,
+      op: name,
+      ...s,
+      nodeCpu: nodes.map((n, k) => (cpuSeconds(n.child.pid!) - cpu0[k]) * per1000),
+      pgCpu: (postgresCpuSeconds() - pg0) * per1000,
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`# twinbox bench postgres — ${N} entities, ${CLIENTS} clients, ${SECONDS} s per operation`);
+  console.log(
+    `# ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}; database, nodes and load generator share these cores`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-pg-'));
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  const viaCli = await servesPostgres();
+  const rows: Row[] = [];
+  const created: string[] = [];
+  const database = async (name: string) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    created.push(name);
+    const u = new URL(ADMIN_URL);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  try {
+    const sqlite = await startSqliteNode(join(dir, 'sqlite'));
+    await run('sqlite, 1 node', [sqlite], rows).finally(() => sqlite.stop());
+    const one = await startNode(await database('twinbox_bench_one'), viaCli);
+    await run('postgres, 1 node', [one], rows).finally(() => one.stop());
+    const url = await database('twinbox_bench_two');
+    const first = await startNode(url, viaCli);
+    const second = await startNode(url, viaCli);
+    await run('postgres, 2 nodes', [first, second], rows).finally(() =>
+      Promise.all([first.stop(), second.stop()]),
+    );
+  } finally {
+    for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+    agent.destroy();
+  }
+  const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-').padStart(9);
+  console.log(
+    `\n${'setup'.padEnd(19)}${'operation'.padEnd(27)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)}  CPU s / 1,000 req: nodes | postgres`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.setup.padEnd(19)}${r.op.padEnd(27)}${num(r.perSecond)}${num(r.p50, 2)}${num(r.p99, 2)}${num(r.errors)}  ${r.nodeCpu.map((c) => c.toFixed(3)).join(' + ')} | ${r.setup.startsWith('postgres') ? r.pgCpu.toFixed(3) : '-'}`,
+    );
+  }
+  const base = rows.filter((r) => r.setup === 'sqlite, 1 node');
+  console.log('\nbaseline: the sqlite row of each operation');
+  for (const b of base) {
+    const one = rows.find((r) => r.setup === 'postgres, 1 node' && r.op === b.op);
+    const two = rows.find((r) => r.setup === 'postgres, 2 nodes' && r.op === b.op);
+    if (!one || !two) continue;
+    const cpuOne = one.nodeCpu[0];
+    const cpuTwo = two.nodeCpu.reduce((a, c) => a + c, 0);
+    console.log(
+      `${b.op.padEnd(27)} postgres/sqlite ${(one.perSecond / b.perSecond).toFixed(2)}; node CPU per request, 2 nodes vs 1: ${((cpuTwo / cpuOne - 1) * 100).toFixed(1)} %`,
+    );
+  }
+}
+
+await main();
