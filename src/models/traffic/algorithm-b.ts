@@ -13,264 +13,345 @@
  * once: per origin a link-flow row and a membership row, plus one topological order row.
  */
 import { type IterationLog, measureGap, type SolveOptions, type SolveOutput } from './convergence.ts';
-import { beckmann, linkCost, linkDerivative } from './link-cost.ts';
+import { BPR, beckmann, linkCost, linkDerivative } from './link-cost.ts';
 import type { Problem } from './problem.ts';
 import { ShortestPaths } from './shortest-path.ts';
 
-/** Flow passes over all bushes between two bush updates. */
-const INNER_PASSES = Number(process.env.IP ?? 20);
-const THRESHOLD_SHARE = Number(process.env.TS ?? 0.1);
-const GAP_STEP = Number(process.env.GS ?? 0.1);
+/** Flow passes over all bushes between two bush updates (more passes, fewer bush updates). */
+const INNER_PASSES = 20;
+/**
+ * A node's cost difference is equalised only above THRESHOLD_SHARE × max(gap × GAP_STEP, target)
+ * × mean trip cost: an OD pair adds its excess cost over the mean trip cost to the relative gap,
+ * so equalising far below the current gap is wasted until the bushes have grown.
+ */
+const THRESHOLD_SHARE = 0.1;
+const GAP_STEP = 0.1;
 /** Share of a link's bush flow below which what is left after a shift is rounding residue. */
 const RESIDUE = 1e-12;
 
-export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
+/** Everything the passes share, allocated once. */
+interface State {
+  readonly p: Problem;
+  readonly n: number;
+  readonly m: number;
+  readonly x: Float64Array;
+  readonly cost: Float64Array;
+  readonly der: Float64Array;
+  /** BPR links of power 4 get cost c0 + k4·x⁴ without a call (the TNTP networks' case). */
+  readonly quartic: Uint8Array;
+  readonly c0: Float64Array;
+  readonly k4: Float64Array;
+  readonly bushFlow: Float64Array;
+  readonly inBush: Uint8Array;
+  readonly topo: Int32Array;
+  readonly topoCount: Int32Array;
+  readonly L: Float64Array;
+  readonly U: Float64Array;
+  readonly Lp: Int32Array;
+  readonly Up: Int32Array;
+  readonly pos: Int32Array;
+  readonly indeg: Int32Array;
+}
+
+function createState(p: Problem): State {
   const n = p.nodeCount;
   const m = p.linkCount;
   const K = p.root.length;
-  const { from, to, inStart, inLinks, outStart, outLinks, costs, root, zone, firstThru } = p;
-  const clock = opts.clock;
-  const t0 = clock ? clock() : 0;
-  const elapsed = () => (clock ? clock() - t0 : 0);
-
-  const x = new Float64Array(m);
-  const cost = new Float64Array(m);
-  const der = new Float64Array(m);
-  const bushFlow = new Float64Array(K * m);
-  const inBush = new Uint8Array(K * m);
-  const topo = new Int32Array(K * n);
-  const topoCount = new Int32Array(K);
-
-  const L = new Float64Array(n);
-  const U = new Float64Array(n);
-  const Lp = new Int32Array(n);
-  const Up = new Int32Array(n);
-  const pos = new Int32Array(n);
-  const indeg = new Int32Array(n);
-  const nodeFlow = new Float64Array(n);
-  const sp = new ShortestPaths(n);
-
-  const refreshCosts = () => {
-    for (let a = 0; a < m; a++) {
-      cost[a] = linkCost(costs, a, x[a]);
-      der[a] = linkDerivative(costs, a, x[a]);
+  const c = p.costs;
+  const quartic = new Uint8Array(m);
+  const c0 = new Float64Array(m);
+  const k4 = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    if (c.kind[a] === BPR && c.power[a] === 4) {
+      quartic[a] = 1;
+      c0[a] = c.freeFlowTime[a] + c.fixed[a];
+      k4[a] = c.b[a] === 0 ? 0 : (c.freeFlowTime[a] * c.b[a]) / c.capacity[a] ** 4;
     }
+  }
+  return {
+    p,
+    n,
+    m,
+    x: new Float64Array(m),
+    cost: new Float64Array(m),
+    der: new Float64Array(m),
+    quartic,
+    c0,
+    k4,
+    bushFlow: new Float64Array(K * m),
+    inBush: new Uint8Array(K * m),
+    topo: new Int32Array(K * n),
+    topoCount: new Int32Array(K),
+    L: new Float64Array(n),
+    U: new Float64Array(n),
+    Lp: new Int32Array(n),
+    Up: new Int32Array(n),
+    pos: new Int32Array(n),
+    indeg: new Int32Array(n),
   };
-  const setFlow = (a: number, v: number) => {
-    const f = v > 0 ? v : 0;
-    x[a] = f;
-    cost[a] = linkCost(costs, a, f);
-    der[a] = linkDerivative(costs, a, f);
-  };
+}
 
-  // Initial bushes: the free-flow shortest path trees, loaded all-or-nothing.
-  refreshCosts();
+function setFlow(s: State, a: number, v: number): void {
+  const f = v > 0 ? v : 0;
+  s.x[a] = f;
+  if (s.quartic[a] === 1) {
+    const k = s.k4[a];
+    const f2 = f * f;
+    s.cost[a] = s.c0[a] + k * f2 * f2;
+    s.der[a] = 4 * k * f2 * f;
+  } else {
+    s.cost[a] = linkCost(s.p.costs, a, f);
+    s.der[a] = linkDerivative(s.p.costs, a, f);
+  }
+}
+
+function refreshCosts(s: State): void {
+  for (let a = 0; a < s.m; a++) setFlow(s, a, s.x[a]);
+}
+
+/** Link flows as the sum of the bush flows, which removes drift of the incremental updates. */
+function sumFlows(s: State): void {
+  const { x, bushFlow, m } = s;
+  const K = s.p.root.length;
+  x.fill(0);
   for (let k = 0; k < K; k++) {
     const base = k * m;
-    sp.run(p, cost, root[k], firstThru, zone[k]);
+    for (let a = 0; a < m; a++) x[a] += bushFlow[base + a];
+  }
+  refreshCosts(s);
+}
+
+/** Initial bushes: the free-flow shortest path trees, loaded all-or-nothing. */
+function initialBushes(s: State, sp: ShortestPaths): void {
+  const { p, n, m, bushFlow, inBush, topo, topoCount } = s;
+  const nodeFlow = new Float64Array(n);
+  refreshCosts(s);
+  for (let k = 0; k < p.root.length; k++) {
+    const base = k * m;
+    sp.run(p, s.cost, p.root[k], p.firstThru, p.zone[k]);
     nodeFlow.fill(0);
     for (let e = p.odStart[k]; e < p.odStart[k + 1]; e++) nodeFlow[p.odDest[e]] += p.odTrips[e];
-    for (let s = sp.settled - 1; s > 0; s--) {
-      const j = sp.order[s];
+    for (let t = sp.settled - 1; t > 0; t--) {
+      const j = sp.order[t];
       const a = sp.pred[j];
       inBush[base + a] = 1;
       const f = nodeFlow[j];
       if (f > 0) {
         bushFlow[base + a] += f;
-        nodeFlow[from[a]] += f;
+        nodeFlow[p.from[a]] += f;
       }
     }
-    for (let s = 0; s < sp.settled; s++) topo[k * n + s] = sp.order[s];
+    for (let t = 0; t < sp.settled; t++) topo[k * n + t] = sp.order[t];
     topoCount[k] = sp.settled;
   }
-  const sumFlows = () => {
-    x.fill(0);
-    for (let k = 0; k < K; k++) {
-      const base = k * m;
-      for (let a = 0; a < m; a++) x[a] += bushFlow[base + a];
-    }
-    refreshCosts();
-  };
-  sumFlows();
+  sumFlows(s);
+}
 
-  /** Kahn's algorithm over bush k; returns false on a cycle (a bug). */
-  const sortBush = (k: number): boolean => {
-    const base = k * m;
-    const tb = k * n;
-    indeg.fill(0);
-    for (let a = 0; a < m; a++) if (inBush[base + a] === 1) indeg[to[a]]++;
-    let head = 0;
-    let tail = 0;
-    topo[tb + tail++] = root[k];
-    while (head < tail) {
-      const i = topo[tb + head++];
-      for (let s = outStart[i], e = outStart[i + 1]; s < e; s++) {
-        const a = outLinks[s];
-        if (inBush[base + a] === 1 && --indeg[to[a]] === 0) topo[tb + tail++] = to[a];
+/**
+ * Kahn's algorithm over bush k. Every bush link leaves a node reachable from the root, so a
+ * link left unvisited means a cycle, which the bush update rules out: that is a bug.
+ */
+function sortBush(s: State, k: number): void {
+  const { m, n, inBush, topo, indeg } = s;
+  const { to, outStart, outLinks } = s.p;
+  const base = k * m;
+  const tb = k * n;
+  indeg.fill(0);
+  let links = 0;
+  for (let a = 0; a < m; a++) {
+    if (inBush[base + a] === 1) {
+      indeg[to[a]]++;
+      links++;
+    }
+  }
+  let head = 0;
+  let tail = 0;
+  topo[tb + tail++] = s.p.root[k];
+  while (head < tail) {
+    const i = topo[tb + head++];
+    for (let e = outStart[i], end = outStart[i + 1]; e < end; e++) {
+      const a = outLinks[e];
+      if (inBush[base + a] === 1) {
+        links--;
+        if (--indeg[to[a]] === 0) topo[tb + tail++] = to[a];
       }
     }
-    topoCount[k] = tail;
-    for (let a = 0; a < m; a++) if (inBush[base + a] === 1 && indeg[to[a]] > 0) return false;
-    return true;
-  };
+  }
+  s.topoCount[k] = tail;
+  if (links !== 0) throw new Error(`bush of origin ${k} has a cycle`);
+}
 
-  /** Min and max-used path labels of bush k in its topological order; fills pos. */
-  const labels = (k: number) => {
-    const base = k * m;
-    const tb = k * n;
-    const cnt = topoCount[k];
-    pos.fill(-1);
-    for (let t = 0; t < cnt; t++) {
-      const j = topo[tb + t];
-      pos[j] = t;
-      if (t === 0) {
-        L[j] = 0;
-        U[j] = 0;
-        Lp[j] = -1;
-        Up[j] = -1;
-        continue;
-      }
-      let lj = Number.POSITIVE_INFINITY;
-      let uj = Number.NEGATIVE_INFINITY;
-      let lp = -1;
-      let up = -1;
-      for (let s = inStart[j], e = inStart[j + 1]; s < e; s++) {
-        const a = inLinks[s];
-        if (inBush[base + a] === 0) continue;
-        const i = from[a];
-        if (pos[i] < 0) continue;
-        const c = cost[a];
-        const l = L[i] + c;
-        if (l < lj) {
-          lj = l;
-          lp = a;
-        }
-        if (bushFlow[base + a] > 0) {
-          const u = U[i] + c;
-          if (u > uj) {
-            uj = u;
-            up = a;
-          }
-        }
-      }
-      L[j] = lj;
-      Lp[j] = lp;
-      U[j] = up < 0 ? lj : uj;
-      Up[j] = up;
-    }
-  };
-
-  const updateBush = (k: number) => {
-    const base = k * m;
-    const r = root[k];
-    const z = zone[k];
-    // Drop unused links but keep each node's shortest-path link, so the bush spans every node
-    // it reached and shortcuts through currently unused nodes can still be found.
-    labels(k);
-    for (let a = 0; a < m; a++) {
-      if (inBush[base + a] === 1 && bushFlow[base + a] <= 0 && Lp[to[a]] !== a) inBush[base + a] = 0;
-    }
-    // Longest paths over the remaining bush, in the still valid old order.
-    const tb = k * n;
-    const cnt = topoCount[k];
-    U.fill(Number.NEGATIVE_INFINITY);
-    U[r] = 0;
-    for (let t = 1; t < cnt; t++) {
-      const j = topo[tb + t];
-      let uj = Number.NEGATIVE_INFINITY;
-      for (let s = inStart[j], e = inStart[j + 1]; s < e; s++) {
-        const a = inLinks[s];
-        if (inBush[base + a] === 0) continue;
-        const u = U[from[a]] + cost[a];
-        if (u > uj) uj = u;
-      }
-      U[j] = uj;
-    }
-    for (let a = 0; a < m; a++) {
-      if (inBush[base + a] === 1) continue;
+/** Shortest (L) and longest used (U) path labels of bush k in topological order; fills pos. */
+function labels(s: State, k: number): void {
+  const { m, n, inBush, bushFlow, topo, cost, L, U, Lp, Up, pos } = s;
+  const { from, inStart, inLinks } = s.p;
+  const base = k * m;
+  const tb = k * n;
+  const cnt = s.topoCount[k];
+  pos.fill(-1);
+  const r = topo[tb];
+  pos[r] = 0;
+  L[r] = 0;
+  U[r] = 0;
+  Lp[r] = -1;
+  Up[r] = -1;
+  for (let t = 1; t < cnt; t++) {
+    const j = topo[tb + t];
+    pos[j] = t;
+    let lj = Number.POSITIVE_INFINITY;
+    let uj = Number.NEGATIVE_INFINITY;
+    let lp = -1;
+    let up = -1;
+    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
+      const a = inLinks[e];
+      if (inBush[base + a] === 0) continue;
       const i = from[a];
-      const ui = U[i];
-      if (ui === Number.NEGATIVE_INFINITY) continue;
-      if (i < firstThru && i !== r && i !== z) continue;
-      const j = to[a];
-      if (j === r) continue;
-      const uj = U[j];
-      if (uj === Number.NEGATIVE_INFINITY || ui + cost[a] < uj) inBush[base + a] = 1;
-    }
-    if (!sortBush(k)) throw new Error(`bush of origin ${k} has a cycle`);
-  };
-
-  /** One Algorithm B flow pass over bush k. */
-  const shiftFlows = (k: number, threshold: number): number => {
-    labels(k);
-    const base = k * m;
-    const tb = k * n;
-    let worst = 0;
-    for (let t = topoCount[k] - 1; t > 0; t--) {
-      const j = topo[tb + t];
-      const upj = Up[j];
-      const lpj = Lp[j];
-      if (upj < 0 || upj === lpj) continue;
-      const excess = U[j] - L[j];
-      if (excess > worst) worst = excess;
-      if (!(excess > threshold)) continue;
-      let a = lpj;
-      let minC = cost[a];
-      let minD = der[a];
-      let pn = from[a];
-      a = upj;
-      let maxC = cost[a];
-      let maxD = der[a];
-      let maxF = bushFlow[base + a];
-      let qn = from[a];
-      let broken = false;
-      while (pn !== qn) {
-        if (pos[pn] > pos[qn]) {
-          a = Lp[pn];
-          minC += cost[a];
-          minD += der[a];
-          pn = from[a];
-        } else {
-          a = Up[qn];
-          // Rounding can leave a node with outflow but no used inflow; skip such a pair.
-          if (a < 0) {
-            broken = true;
-            break;
-          }
-          maxC += cost[a];
-          maxD += der[a];
-          const f = bushFlow[base + a];
-          if (f < maxF) maxF = f;
-          qn = from[a];
+      const c = cost[a];
+      const l = L[i] + c;
+      if (l < lj) {
+        lj = l;
+        lp = a;
+      }
+      if (bushFlow[base + a] > 0) {
+        const u = U[i] + c;
+        if (u > uj) {
+          uj = u;
+          up = a;
         }
       }
-      const diff = maxC - minC;
-      if (broken || !(diff > 0) || !(maxF > 0)) continue;
-      const den = minD + maxD;
-      let delta = den > 0 ? diff / den : maxF;
-      if (delta > maxF) delta = maxF;
-      const dv = pn;
-      let q = j;
-      while (q !== dv) {
-        a = Up[q];
-        const f0 = bushFlow[base + a];
-        const f = f0 - delta;
-        // Links that carried the bottleneck flow up to rounding empty completely; a residue would
-        // leave a node with outflow but no inflow.
-        bushFlow[base + a] = f > RESIDUE * f0 ? f : 0;
-        setFlow(a, x[a] - delta);
-        q = from[a];
-      }
-      q = j;
-      while (q !== dv) {
-        a = Lp[q];
-        bushFlow[base + a] += delta;
-        setFlow(a, x[a] + delta);
-        q = from[a];
+    }
+    L[j] = lj;
+    Lp[j] = lp;
+    U[j] = up < 0 ? lj : uj;
+    Up[j] = up;
+  }
+}
+
+function updateBush(s: State, k: number): void {
+  const { m, n, inBush, bushFlow, topo, cost, U, Lp } = s;
+  const { from, to, inStart, inLinks, firstThru } = s.p;
+  const base = k * m;
+  const r = s.p.root[k];
+  const z = s.p.zone[k];
+  // Drop unused links but keep each node's shortest-path link, so the bush spans every node
+  // it reached and shortcuts through currently unused nodes can still be found.
+  labels(s, k);
+  for (let a = 0; a < m; a++) {
+    if (inBush[base + a] === 1 && bushFlow[base + a] <= 0 && Lp[to[a]] !== a) inBush[base + a] = 0;
+  }
+  // Longest paths over the remaining bush, in the still valid old order.
+  const tb = k * n;
+  const cnt = s.topoCount[k];
+  U.fill(Number.NEGATIVE_INFINITY);
+  U[r] = 0;
+  for (let t = 1; t < cnt; t++) {
+    const j = topo[tb + t];
+    let uj = Number.NEGATIVE_INFINITY;
+    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
+      const a = inLinks[e];
+      if (inBush[base + a] === 0) continue;
+      const u = U[from[a]] + cost[a];
+      if (u > uj) uj = u;
+    }
+    U[j] = uj;
+  }
+  for (let a = 0; a < m; a++) {
+    if (inBush[base + a] === 1) continue;
+    const i = from[a];
+    const ui = U[i];
+    if (ui === Number.NEGATIVE_INFINITY) continue;
+    if (i < firstThru && i !== r && i !== z) continue;
+    const j = to[a];
+    if (j === r) continue;
+    const uj = U[j];
+    if (uj === Number.NEGATIVE_INFINITY || ui + cost[a] < uj) inBush[base + a] = 1;
+  }
+  sortBush(s, k);
+}
+
+/** One Algorithm B flow pass over bush k; returns the largest cost difference it saw. */
+function shiftFlows(s: State, k: number, threshold: number): number {
+  labels(s, k);
+  const { m, n, bushFlow, topo, cost, der, x, L, U, Lp, Up, pos } = s;
+  const from = s.p.from;
+  const base = k * m;
+  const tb = k * n;
+  let worst = 0;
+  for (let t = s.topoCount[k] - 1; t > 0; t--) {
+    const j = topo[tb + t];
+    const upj = Up[j];
+    const lpj = Lp[j];
+    if (upj < 0 || upj === lpj) continue;
+    const excess = U[j] - L[j];
+    if (excess > worst) worst = excess;
+    if (!(excess > threshold)) continue;
+    // Walk both paths back to their last common node, always stepping from the later node.
+    let a = lpj;
+    let minC = cost[a];
+    let minD = der[a];
+    let pn = from[a];
+    a = upj;
+    let maxC = cost[a];
+    let maxD = der[a];
+    let maxF = bushFlow[base + a];
+    let qn = from[a];
+    let broken = false;
+    while (pn !== qn) {
+      if (pos[pn] > pos[qn]) {
+        a = Lp[pn];
+        minC += cost[a];
+        minD += der[a];
+        pn = from[a];
+      } else {
+        a = Up[qn];
+        // Rounding can leave a node with outflow but no inflow; skip such a pair.
+        if (a < 0) {
+          broken = true;
+          break;
+        }
+        maxC += cost[a];
+        maxD += der[a];
+        const f = bushFlow[base + a];
+        if (f < maxF) maxF = f;
+        qn = from[a];
       }
     }
-    return worst;
-  };
+    const diff = maxC - minC;
+    if (broken || !(diff > 0) || !(maxF > 0)) continue;
+    const den = minD + maxD;
+    let delta = den > 0 ? diff / den : maxF;
+    if (delta > maxF) delta = maxF;
+    const dv = pn;
+    let q = j;
+    while (q !== dv) {
+      a = Up[q];
+      const f0 = bushFlow[base + a];
+      const f = f0 - delta;
+      // Links that carried the bottleneck flow up to rounding empty completely; a residue would
+      // leave a node with outflow but no inflow.
+      bushFlow[base + a] = f > RESIDUE * f0 ? f : 0;
+      setFlow(s, a, x[a] - delta);
+      q = from[a];
+    }
+    q = j;
+    while (q !== dv) {
+      a = Lp[q];
+      bushFlow[base + a] += delta;
+      setFlow(s, a, x[a] + delta);
+      q = from[a];
+    }
+  }
+  return worst;
+}
+
+export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
+  const K = p.root.length;
+  const clock = opts.clock;
+  const t0 = clock ? clock() : 0;
+  const elapsed = () => (clock ? clock() - t0 : 0);
+  const s = createState(p);
+  const sp = new ShortestPaths(p.nodeCount);
+  initialBushes(s, sp);
 
   const log: IterationLog[] = [];
   let gap = Number.POSITIVE_INFINITY;
@@ -281,32 +362,30 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
   for (let e = 0; e < p.odTrips.length; e++) demandTotal += p.odTrips[e];
   while (iter < opts.maxIterations) {
     iter++;
-    // Cost differences below this are left for later: an OD pair's share of the relative gap is
-    // its excess cost over the mean trip cost, so there is no point equalising far below the gap.
     const threshold =
       iter === 1 ? 0 : (THRESHOLD_SHARE * Math.max(gap * GAP_STEP, opts.gap) * lastTstt) / demandTotal;
     for (let k = 0; k < K; k++) {
-      updateBush(k);
-      excess[k] = shiftFlows(k, threshold);
+      updateBush(s, k);
+      excess[k] = shiftFlows(s, k, threshold);
     }
     for (let pass = 0; pass < INNER_PASSES; pass++) {
       let busy = false;
       for (let k = 0; k < K; k++) {
         if (excess[k] > threshold) {
-          excess[k] = shiftFlows(k, threshold);
+          excess[k] = shiftFlows(s, k, threshold);
           busy = true;
         }
       }
       if (!busy) break;
     }
-    sumFlows();
-    const measured = measureGap(p, x, cost, sp);
+    sumFlows(s);
+    const measured = measureGap(p, s.x, s.cost, sp);
     gap = measured.relativeGap;
     lastTstt = measured.tstt;
-    const entry = { iteration: iter, relativeGap: gap, objective: beckmann(costs, x), elapsedMs: elapsed() };
+    const entry = { iteration: iter, relativeGap: gap, objective: beckmann(p.costs, s.x), elapsedMs: elapsed() };
     log.push(entry);
     opts.onIteration?.(entry);
     if (gap <= opts.gap || entry.elapsedMs >= opts.maxMs) break;
   }
-  return { flow: x, iterations: iter, relativeGap: gap, log };
+  return { flow: s.x, iterations: iter, relativeGap: gap, log };
 }
