@@ -21,7 +21,6 @@ import {
   LEIPZIG_STATISTICS_INDICATORS,
   type Measure,
 } from '../models/social/index.ts';
-import { parseGeoJsonNetwork } from '../models/traffic/geojson-network.ts';
 import {
   ALGORITHMS,
   type AlgorithmName,
@@ -29,6 +28,7 @@ import {
   buildNetwork,
   type Demand,
   type Network,
+  parseGeoJsonNetwork,
   parseTntpNet,
   parseTntpNodes,
   parseTntpTrips,
