@@ -16,7 +16,12 @@ import {
   replaceEntity,
   stampNewEntity,
   updateAttributes,
+  withoutScope,
+  withScopes,
 } from './entity-ops.ts';
+
+/** The scope member, as an attribute name expands to (clause 4.18). */
+const SCOPE = 'https://uri.etsi.org/ngsi-ld/scope';
 
 export type ChangeListener = (tenant: Tenant, changes: EntityChange[]) => void;
 
@@ -111,27 +116,37 @@ export function createBroker(options: BrokerOptions) {
       });
     },
 
-    /** clause 5.6.3 Append Entity Attributes */
-    appendAttributes(tenant: Tenant, id: string, attrs: Record<string, Attribute[]>, noOverwrite: boolean, types: string[] = []): Promise<Result<AttributeOutcome>> {
+    /** clause 5.6.3 Append Entity Attributes: attributes, types and scopes of a fragment */
+    appendAttributes(tenant: Tenant, id: string, fragment: Entity, noOverwrite: boolean): Promise<Result<AttributeOutcome>> {
       const now = stamp();
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
-        const { entity, outcome } = appendAttributes(existing, attrs, now, noOverwrite);
-        for (const t of types) if (!entity.type.includes(t)) entity.type = [...entity.type, t];
-        const changed = outcome.updated.length > 0 || types.some((t) => !existing.type.includes(t));
-        return { writes: changed ? [{ id, entity }] : [], result: ok(outcome) };
+        const { entity, outcome } = appendAttributes(existing, fragment.attrs, now, noOverwrite);
+        let next = withScopes(entity, fragment.scope, 'append', now);
+        const newTypes = fragment.type.filter((t) => !next.type.includes(t));
+        if (newTypes.length > 0) next = { ...next, type: [...next.type, ...newTypes] };
+        const changed = outcome.updated.length > 0 || newTypes.length > 0 || fragment.scope !== undefined;
+        return { writes: changed ? [{ id, entity: next }] : [], result: ok(outcome) };
       });
     },
 
-    /** clause 5.6.2 Update Entity Attributes */
-    updateAttributes(tenant: Tenant, id: string, attrs: Record<string, Attribute[]>): Promise<Result<AttributeOutcome>> {
+    /** clause 5.6.2 Update Entity Attributes: attributes, types and scopes of a fragment */
+    updateAttributes(tenant: Tenant, id: string, fragment: Entity): Promise<Result<AttributeOutcome>> {
       const now = stamp();
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
-        const { entity, outcome } = updateAttributes(existing, attrs, now);
-        return { writes: outcome.updated.length > 0 ? [{ id, entity }] : [], result: ok(outcome) };
+        const { entity, outcome } = updateAttributes(existing, fragment.attrs, now);
+        let next = entity;
+        if (fragment.scope !== undefined) {
+          if (existing.scope && existing.scope.length > 0) next = withScopes(next, fragment.scope, 'replace', now);
+          else outcome.notUpdated.push({ attributeName: 'scope', reason: 'the entity has no scope to update' });
+        }
+        const newTypes = fragment.type.filter((t) => !next.type.includes(t));
+        if (newTypes.length > 0) next = { ...next, type: [...next.type, ...newTypes] };
+        const changed = next !== existing && (outcome.updated.length > 0 || newTypes.length > 0 || next.scope !== existing.scope);
+        return { writes: changed ? [{ id, entity: next }] : [], result: ok(outcome) };
       });
     },
 
@@ -141,6 +156,10 @@ export function createBroker(options: BrokerOptions) {
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
+        const stored = existing.attrs[name]?.find((a) => (a.datasetId ?? '') === (patch.datasetId ?? ''));
+        if (stored && typeGiven && stored.type !== patch.type) {
+          return { writes: [], result: fail('BadRequestData', `attribute '${name}' is a ${stored.type}, not a ${patch.type}`) };
+        }
         const next = partialUpdateAttribute(existing, name, patch, now, typeGiven);
         if (!next) return { writes: [], result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`) };
         return { writes: [{ id, entity: next }], result: ok(undefined) };
@@ -164,7 +183,7 @@ export function createBroker(options: BrokerOptions) {
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
-        const next = deleteAttribute(existing, name, now, datasetId, deleteAll);
+        const next = name === SCOPE ? withoutScope(existing, now) : deleteAttribute(existing, name, now, datasetId, deleteAll);
         if (!next) {
           const which = datasetId ? ` with datasetId '${datasetId}'` : '';
           return { writes: [], result: fail('ResourceNotFound', `attribute '${name}'${which} not found in entity '${id}'`) };

@@ -56,6 +56,14 @@ export function appendAttributes(
     let changed = false;
     for (const inst of instances) {
       const i = list.findIndex((e) => sameInstance(e, inst));
+      if (isNullValue(inst)) {
+        // "urn:ngsi-ld:null" deletes the instance (clause 4.5.? NGSI-LD Null)
+        if (i >= 0) {
+          list.splice(i, 1);
+          changed = true;
+        }
+        continue;
+      }
       if (i >= 0) {
         if (noOverwrite) {
           outcome.notUpdated.push({ attributeName: name, reason: 'attribute exists and noOverwrite was requested' });
@@ -68,7 +76,8 @@ export function appendAttributes(
       changed = true;
     }
     if (changed) {
-      next[name] = list;
+      if (list.length > 0) next[name] = list;
+      else delete next[name];
       outcome.updated.push(name);
     }
   }
@@ -76,39 +85,15 @@ export function appendAttributes(
 }
 
 /**
- * Update (clause 5.6.2): only attributes (and instances) that exist are replaced; the others
- * are reported as not updated.
+ * Update (clause 5.6.2): attributes and instances given replace the stored ones, missing ones
+ * are added (as the v1.8 conformance suite expects), "urn:ngsi-ld:null" deletes.
  */
 export function updateAttributes(
   current: Entity,
   attrs: Record<string, Attribute[]>,
   now: string,
 ): { entity: Entity; outcome: AttributeOutcome } {
-  const next: Record<string, Attribute[]> = { ...current.attrs };
-  const outcome: AttributeOutcome = { updated: [], notUpdated: [] };
-  for (const [name, instances] of Object.entries(attrs)) {
-    const list = next[name];
-    if (!list) {
-      outcome.notUpdated.push({ attributeName: name, reason: 'attribute does not exist' });
-      continue;
-    }
-    const copy = [...list];
-    let changed = false;
-    for (const inst of instances) {
-      const i = copy.findIndex((e) => sameInstance(e, inst));
-      if (i < 0) {
-        outcome.notUpdated.push({ attributeName: name, reason: `no instance with datasetId '${inst.datasetId ?? 'default'}'` });
-        continue;
-      }
-      copy[i] = stampAttribute(inst, now, copy[i]);
-      changed = true;
-    }
-    if (changed) {
-      next[name] = copy;
-      outcome.updated.push(name);
-    }
-  }
-  return { entity: { ...current, attrs: next, modifiedAt: now }, outcome };
+  return appendAttributes(current, attrs, now, false);
 }
 
 function isNullValue(attr: Attribute): boolean {
@@ -124,7 +109,8 @@ function isNullValue(attr: Attribute): boolean {
 /** Merges one attribute instance into an existing one: members given win, sub-attributes merge. */
 function mergeAttribute(previous: Attribute, patch: Attribute, now: string): Attribute | null {
   if (isNullValue(patch)) return null;
-  const merged: Attribute = { ...previous, ...patch, createdAt: previous.createdAt, modifiedAt: now };
+  const { sub: _patchSub, ...patchMembers } = patch;
+  const merged: Attribute = { ...previous, ...patchMembers, createdAt: previous.createdAt, modifiedAt: now };
   // a change of attribute kind must not keep the old kind's value member
   if (patch.type !== previous.type) {
     for (const key of ['value', 'object', 'languageMap', 'vocab', 'json', 'valueList', 'objectList'] as const) {
@@ -215,11 +201,30 @@ export function deleteAttribute(current: Entity, name: string, now: string, data
   return { ...current, attrs, modifiedAt: now };
 }
 
-/** Replace attribute (clause 5.6.19): all instances of the attribute replaced by the given ones. */
+/**
+ * Replace attribute (clause 5.6.19): the instances given (by datasetId) are replaced; the
+ * attribute's other instances stay.
+ */
 export function replaceAttribute(current: Entity, name: string, instances: Attribute[], now: string): Entity {
   const prev = current.attrs[name] ?? [];
-  const attrs = { ...current.attrs, [name]: instances.map((i) => stampAttribute(i, now, prev.find((p) => sameInstance(p, i)))) };
+  const kept = prev.filter((p) => !instances.some((i) => sameInstance(p, i)));
+  const replaced = instances.map((i) => stampAttribute(i, now, prev.find((p) => sameInstance(p, i))));
+  const attrs = { ...current.attrs, [name]: [...kept, ...replaced] };
   return { ...current, attrs, modifiedAt: now };
+}
+
+/** Scope (clause 4.18): append adds scopes, update replaces them (only if the entity has some). */
+export function withScopes(current: Entity, scopes: string[] | undefined, mode: 'append' | 'replace', now: string): Entity {
+  if (!scopes) return current;
+  const merged = mode === 'append' ? [...new Set([...(current.scope ?? []), ...scopes])] : scopes;
+  return { ...current, scope: merged, modifiedAt: now };
+}
+
+/** Delete the entity's scope. */
+export function withoutScope(current: Entity, now: string): Entity | undefined {
+  if (!current.scope || current.scope.length === 0) return undefined;
+  const { scope: _s, ...rest } = current;
+  return { ...rest, modifiedAt: now };
 }
 
 /**

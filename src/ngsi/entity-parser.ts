@@ -282,3 +282,50 @@ function parseAttribute(name: string, raw: unknown, terms: TermMap, geoName: boo
   }
   return ok(attr);
 }
+
+/** What a partial attribute update carries (clause 5.6.4): some members of one instance. */
+export interface AttributeFragment {
+  patch: Attribute;
+  /** the fragment named the attribute type; a different type than the stored one is an error */
+  typeGiven: boolean;
+}
+
+const VALUE_MEMBERS = ['value', 'object', 'languageMap', 'vocab', 'json', 'valueList', 'objectList'] as const;
+
+/**
+ * Parses the body of a partial attribute update: value members are validated when present,
+ * other members are sub-attributes. Nothing is required, but the fragment must not be empty.
+ */
+export function parseAttributeFragment(name: string, body: Record<string, unknown>, terms: TermMap): Result<AttributeFragment> {
+  const members = Object.keys(body).filter((k) => k !== '@context');
+  if (members.length === 0) return fail('BadRequestData', `attribute '${name}': the fragment is empty`);
+  const typeGiven = body.type !== undefined;
+  const valueMembers = VALUE_MEMBERS.filter((m) => m in body);
+  let patch: Attribute;
+  if (typeGiven || valueMembers.length > 0) {
+    const core: Record<string, unknown> = {};
+    for (const m of [...VALUE_MEMBERS, 'type', 'datasetId', 'observedAt', 'unitCode', 'objectType'] as const) if (m in body) core[m] = body[m];
+    const parsed = parseAttribute(name, core, terms, GEO_NAMES.has(terms.expand(name)));
+    if (!parsed.ok) return parsed;
+    patch = parsed.value;
+  } else {
+    patch = { type: 'Property' };
+    if (body.datasetId !== undefined) {
+      if (!isUri(body.datasetId)) return fail('BadRequestData', `attribute '${name}': datasetId '${String(body.datasetId)}' is not a URI`);
+      patch.datasetId = body.datasetId;
+    }
+    if (body.observedAt !== undefined) {
+      if (!isDateTime(body.observedAt)) return fail('BadRequestData', `attribute '${name}': observedAt is not a date-time`);
+      patch.observedAt = body.observedAt;
+    }
+    if (typeof body.unitCode === 'string') patch.unitCode = body.unitCode;
+  }
+  for (const [subName, subRaw] of Object.entries(body)) {
+    if (ATTRIBUTE_CORE_MEMBERS.has(subName) || subName === '@context') continue;
+    const sub = parseAttributeInstances(subName, subRaw, terms);
+    if (!sub.ok) return fail('BadRequestData', `attribute '${name}': ${sub.problem.detail}`);
+    patch.sub ??= {};
+    patch.sub[sub.value.iri] = sub.value.instances;
+  }
+  return ok({ patch, typeGiven });
+}

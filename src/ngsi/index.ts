@@ -2,7 +2,7 @@ export { CORE_CONTEXT_URL, CORE_CONTEXTS, type ContextEntry, contextEntries, DEF
 export type { Attribute, AttributeType, CompactedEntity, Entity, Json } from './entity.ts';
 export { LOCATION, NGSI_LD } from './entity.ts';
 export { type CompactOptions, compactEntity, compactInstances, type Format, simplifiedValue } from './entity-compactor.ts';
-export { isDateTime, isUri, isValidName, NGSI_LD_NULL, parseAttributeInstances, parseAttributes, parseEntity } from './entity-parser.ts';
+export { type AttributeFragment, isDateTime, isUri, isValidName, NGSI_LD_NULL, parseAttributeFragment, parseAttributeInstances, parseAttributes, parseEntity } from './entity-parser.ts';
 export * from './errors.ts';
 export { bboxOf, validateGeometry } from './geojson.ts';
 export { distanceM, evaluateGeoQuery } from './geo-predicates.ts';

@@ -3,7 +3,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DistributedQuery } from '../../broker/registrations/index.ts';
-import { type Attribute, fail, isUri, parseAttributeInstances, parseAttributes, parseEntity } from '../../ngsi/index.ts';
+import { fail, isUri, isValidName, parseAttributeFragment, parseAttributeInstances, parseEntity } from '../../ngsi/index.ts';
 import { badRequest, unwrap } from '../negotiation.ts';
 import { checkParams, parseEntityQuery, parseRepresentation, RETRIEVE_PARAMS } from '../query-params.ts';
 import { readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
@@ -134,49 +134,55 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     return reply.code(204).send();
   });
 
+  const attributeOutcome = (reply: import('fastify').FastifyReply, terms: import('../../ngsi/index.ts').TermMap, outcome: { updated: string[]; notUpdated: Array<{ attributeName: string; reason: string }> }) => {
+    if (outcome.notUpdated.length === 0) return reply.code(204).send();
+    return reply.code(207).send({
+      updated: outcome.updated.map((n) => terms.compact(n)),
+      notUpdated: outcome.notUpdated.map((n) => ({ ...n, attributeName: n.attributeName === 'scope' ? 'scope' : terms.compact(n.attributeName) })),
+    });
+  };
+
+  /** An append or update body: attributes, and possibly types and scopes (clause 5.6.2–5.6.3). */
+  async function fragmentOf(request: FastifyRequest, what: string) {
+    const body = requireObjectBody(request.body);
+    const { terms } = await writeContext(request, deps, body);
+    const fragment = unwrap(parseEntity(body, terms, { requireId: false, requireType: false }));
+    if (Object.keys(fragment.attrs).length === 0 && fragment.type.length === 0 && fragment.scope === undefined) {
+      badRequest(`the body has no attributes to ${what}`);
+    }
+    return { terms, fragment };
+  }
+
   app.post<{ Params: IdParams }>('/entities/:entityId/attrs', async (request, reply) => {
     const id = entityId(request);
     const params = request.query as Params;
     only(params, ['options', 'local']);
-    const body = requireObjectBody(request.body);
-    const { terms } = await writeContext(request, deps, body);
-    const parsed = unwrap(parseEntity(body, terms, { requireId: false, requireType: false }));
-    if (Object.keys(parsed.attrs).length === 0 && parsed.type.length === 0) badRequest('the body has no attributes to append');
-    const outcome = unwrap(await broker.appendAttributes(tenantOf(request), id, parsed.attrs, flag(params, 'noOverwrite'), parsed.type));
-    if (outcome.notUpdated.length === 0) return reply.code(204).send();
-    return reply.code(207).send({
-      updated: outcome.updated.map((n) => terms.compact(n)),
-      notUpdated: outcome.notUpdated.map((n) => ({ ...n, attributeName: terms.compact(n.attributeName) })),
-    });
+    const { terms, fragment } = await fragmentOf(request, 'append');
+    return attributeOutcome(reply, terms, unwrap(await broker.appendAttributes(tenantOf(request), id, fragment, flag(params, 'noOverwrite'))));
   });
 
   app.patch<{ Params: IdParams }>('/entities/:entityId/attrs', async (request, reply) => {
     const id = entityId(request);
     only(request.query as Params, ['local']);
-    const body = requireObjectBody(request.body);
-    const { terms } = await writeContext(request, deps, body);
-    const attrs = unwrap(parseAttributes(body, terms));
-    if (Object.keys(attrs).length === 0) badRequest('the body has no attributes to update');
-    const outcome = unwrap(await broker.updateAttributes(tenantOf(request), id, attrs));
-    if (outcome.notUpdated.length === 0) return reply.code(204).send();
-    return reply.code(207).send({
-      updated: outcome.updated.map((n) => terms.compact(n)),
-      notUpdated: outcome.notUpdated.map((n) => ({ ...n, attributeName: terms.compact(n.attributeName) })),
-    });
+    const { terms, fragment } = await fragmentOf(request, 'update');
+    return attributeOutcome(reply, terms, unwrap(await broker.updateAttributes(tenantOf(request), id, fragment)));
   });
+
+  // an attribute operation needs the attribute's name in the path
+  app.delete<{ Params: IdParams }>('/entities/:entityId/attrs', async (_request, reply) =>
+    reply.code(405).header('allow', 'POST, PATCH').send({ type: 'https://uri.etsi.org/ngsi-ld/errors/InvalidRequest', title: 'Method not allowed', status: 405, detail: 'DELETE needs an attribute name: /entities/{entityId}/attrs/{attrId}' }),
+  );
 
   app.patch<{ Params: AttrParams }>('/entities/:entityId/attrs/:attrId', async (request, reply) => {
     const id = entityId(request);
     only(request.query as Params, ['local']);
     const body = requireObjectBody(request.body);
     const { terms } = await writeContext(request, deps, body);
+    if (!isValidName(request.params.attrId)) badRequest(`attribute name '${request.params.attrId}' is not valid`);
     const name = terms.expand(request.params.attrId);
     const { '@context': _ctx, ...rest } = body;
-    // validate the members through the attribute parser, then keep only what the client sent
-    const typed = rest.type === undefined ? { ...rest, type: inferredType(rest) } : rest;
-    unwrap(parseAttributeInstances(request.params.attrId, typed, terms));
-    const patch = partialAttribute(rest);
-    unwrap(await broker.partialAttributeUpdate(tenantOf(request), id, name, patch, rest.type !== undefined));
+    const { patch, typeGiven } = unwrap(parseAttributeFragment(request.params.attrId, rest, terms));
+    unwrap(await broker.partialAttributeUpdate(tenantOf(request), id, name, patch, typeGiven));
     return reply.code(204).send();
   });
 
@@ -186,6 +192,10 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     const body = requireObjectBody(request.body);
     const { terms } = await writeContext(request, deps, body);
     const { '@context': _ctx, ...rest } = body;
+    const attrName = request.params.attrId;
+    if (!isValidName(attrName) || attrName.startsWith('@') || ['scope', 'id', 'type'].includes(attrName)) {
+      badRequest(`'${attrName}' is not an attribute that can be replaced`);
+    }
     const parsed = unwrap(parseAttributeInstances(request.params.attrId, rest, terms));
     unwrap(await broker.replaceAttribute(tenantOf(request), id, parsed.iri, parsed.instances));
     return reply.code(204).send();
@@ -203,27 +213,4 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     unwrap(await broker.deleteAttribute(tenantOf(request), id, name, datasetId, deleteAll));
     return reply.code(204).send();
   });
-}
-
-/**
- * A partial update body holds some members of one attribute instance; its type may be
- * omitted, in which case the members alone say what changes (clause 5.6.4).
- */
-function inferredType(body: Record<string, unknown>): string {
-  if ('object' in body) return 'Relationship';
-  if ('languageMap' in body) return 'LanguageProperty';
-  if ('vocab' in body) return 'VocabProperty';
-  if ('json' in body) return 'JsonProperty';
-  if ('valueList' in body) return 'ListProperty';
-  if ('objectList' in body) return 'ListRelationship';
-  return 'Property';
-}
-
-function partialAttribute(body: Record<string, unknown>): Attribute {
-  const patch: Attribute = { type: (body.type as Attribute['type']) ?? (inferredType(body) as Attribute['type']) };
-  for (const key of ['value', 'object', 'languageMap', 'vocab', 'json', 'valueList', 'objectList', 'datasetId', 'observedAt', 'unitCode'] as const) {
-    if (key in body) (patch as unknown as Record<string, unknown>)[key] = body[key];
-  }
-  if (patch.value === null) badRequest('a partial update value must not be null');
-  return patch;
 }
