@@ -5,7 +5,7 @@
  * queued notifications, one row per notification to deliver, and removes a row only once its
  * receiver took it. A crash at any point therefore loses nothing and reorders nothing.
  */
-import type { EntityChangeRecord, Subscription, SubscriptionState } from '../ngsi/subscription.ts';
+import type { EntityChangeRecord, Subscription, SubscriptionState } from '../ngsi/index.ts';
 import type { Tenant } from './store.ts';
 
 export interface StoredSubscription {

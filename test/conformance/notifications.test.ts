@@ -37,10 +37,6 @@ const KNOWN_FAILURES: Record<string, string> = {
   '046_22_06':
     "the suite's expectation spells the entity's 'urn:ngsi-ld:Ciudad:París' as 'ParÃ­s' (UTF-8 read as Latin-1); the notification carries the entity's own value, everything else matches",
   '046_22_07': "same mis-encoded 'ParÃ­s' in the suite's keyValues expectation as 046_22_06",
-  '046_22_09_02':
-    'Update Entity Attributes (PATCH /entities/{id}/attrs, clause 5.6.2) stores urn:ngsi-ld:null as the value instead of deleting the attribute, so no attributeDeleted notification is due (broker entity operations)',
-  '046_22_10_02': 'as 046_22_09_02, for a Relationship set to urn:ngsi-ld:null',
-  '046_22_11_02': 'as 046_22_09_02, for a LanguageProperty set to {"@none": "urn:ngsi-ld:null"}',
 };
 
 function etsi(name: string, fn: (t: TestContext) => Promise<void>): void {

@@ -6,8 +6,8 @@
  * the entity write path only appends to the change log and never waits for a receiver.
  */
 import { randomUUID } from 'node:crypto';
-import { CORE_CONTEXT_URL, type Result, TermMap } from '../../ngsi/index.ts';
 import {
+  CORE_CONTEXT_URL,
   type EntityChangeRecord,
   firedTriggers,
   isLive,
@@ -15,8 +15,10 @@ import {
   notificationContext,
   notificationEntity,
   periodicEntity,
+  type Result,
   type Subscription,
-} from '../../ngsi/subscription.ts';
+  TermMap,
+} from '../../ngsi/index.ts';
 import type { ChangeBatch, NewNotification, Store, Tenant } from '../../store/index.ts';
 import { createEndpoints, type Endpoints } from './endpoints.ts';
 

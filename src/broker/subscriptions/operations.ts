@@ -4,8 +4,15 @@
  * not give are generated here, since ngsi/ draws no random numbers.
  */
 import { randomUUID } from 'node:crypto';
-import { fail, ok, type Result, type TermMap } from '../../ngsi/index.ts';
-import { parseSubscription, type Subscription, updateSubscription } from '../../ngsi/subscription.ts';
+import {
+  fail,
+  ok,
+  parseSubscription,
+  type Result,
+  type Subscription,
+  type TermMap,
+  updateSubscription,
+} from '../../ngsi/index.ts';
 import type { Store, StoredSubscription, Tenant } from '../../store/index.ts';
 
 export interface SubscriptionOperationsOptions {

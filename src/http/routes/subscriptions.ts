@@ -5,8 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createSubscriptionOperations } from '../../broker/subscriptions/index.ts';
-import { fail, isUri } from '../../ngsi/index.ts';
-import { compactSubscription } from '../../ngsi/subscription.ts';
+import { compactSubscription, fail, isUri } from '../../ngsi/index.ts';
 import type { StoredSubscription } from '../../store/index.ts';
 import { badRequest, bodyContext, unwrap } from '../negotiation.ts';
 import { checkParams, DEFAULT_LIMIT, MAX_LIMIT } from '../query-params.ts';
@@ -93,7 +92,6 @@ export function subscriptionRoutes(app: FastifyInstance, deps: RouteDeps, now?: 
       .send();
   };
   app.post('/subscriptions', create);
-  app.post('/subscriptions/', create);
 
   const list = async (request: FastifyRequest, reply: FastifyReply) => {
     const params = request.query as Params;
@@ -113,7 +111,21 @@ export function subscriptionRoutes(app: FastifyInstance, deps: RouteDeps, now?: 
     return reply.send(result.items.map((s) => render(s, ctx, now, opts.has('sysAttrs'))));
   };
   app.get('/subscriptions', list);
-  app.get('/subscriptions/', list);
+
+  // PATCH and DELETE name one subscription; on the collection they are not allowed (RFC 9110 15.5.6)
+  const collectionOnly = async (request: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .code(405)
+      .header('allow', 'GET, POST')
+      .header('content-type', 'application/json')
+      .send({
+        type: 'about:blank',
+        title: 'Method not allowed',
+        status: 405,
+        detail: `${request.method} needs a subscription id: ${BASE}{subscriptionId}`,
+      });
+  app.patch('/subscriptions', collectionOnly);
+  app.delete('/subscriptions', collectionOnly);
 
   app.get<{ Params: IdParams }>('/subscriptions/:subscriptionId', async (request, reply) => {
     const id = subscriptionId(request);

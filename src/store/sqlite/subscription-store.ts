@@ -5,7 +5,7 @@
  * hook runs on every entity write and must cost nothing for tenants nobody subscribed to.
  */
 import type Database from 'better-sqlite3';
-import type { EntityChangeRecord, Subscription, SubscriptionState } from '../../ngsi/subscription.ts';
+import type { EntityChangeRecord, Subscription, SubscriptionState } from '../../ngsi/index.ts';
 import type { EntityChange, Tenant } from '../store.ts';
 import type {
   ChangeBatch,
