@@ -137,7 +137,11 @@ if ('skip' in db) {
         await broker.appendAttributes(
           '',
           op.entity,
-          { [terms.expand(op.attr)]: [{ type: 'Property', value: op.value }] },
+          {
+            id: op.entity,
+            type: [],
+            attrs: { [terms.expand(op.attr)]: [{ type: 'Property', value: op.value }] },
+          },
           false,
         );
       }

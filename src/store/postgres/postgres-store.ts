@@ -216,23 +216,28 @@ export class PostgresStore implements Store {
     if (types.exact) where.push(`e.types && ${p.add(types.exact)}::text[]`);
     if (query.ids && query.ids.length > 0) where.push(`e.id = ANY(${p.add(query.ids)}::text[])`);
     if (query.geoQ) where.push(geoSql(query.geoQ, p));
-    if (query.q) {
-      const f = qToSql(query.q, 'e.doc', p);
-      if (f) where.push(f);
+    let from = 'entity e';
+    if (query.q || (query.attrs && query.attrs.length > 0)) {
+      // the attributes object is taken out of the document once per row (OFFSET 0 keeps the
+      // subquery from being inlined): each term would otherwise detoast the whole document again
+      from = "entity e CROSS JOIN LATERAL (SELECT e.doc -> 'attrs' AS attrs OFFSET 0) a";
+      if (query.q) {
+        const f = qToSql(query.q, 'a.attrs', p);
+        if (f) where.push(f);
+      }
+      if (query.attrs && query.attrs.length > 0) where.push(`a.attrs ?| ${p.add(query.attrs)}::text[]`);
     }
-    if (query.attrs && query.attrs.length > 0)
-      where.push(`(e.doc -> 'attrs') ?| ${p.add(query.attrs)}::text[]`);
     const refinement: EntityQueryRefinement = {
       type: types.needsRefine ? query.type : undefined,
       q: query.q,
       geoQ: query.geoQ,
       idPattern: query.idPattern ? new RegExp(query.idPattern) : undefined,
-      scopes: query.scopes,
+      scopeQ: query.scopeQ,
     };
     const needsRefine = Boolean(
-      refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopes,
+      refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopeQ,
     );
-    const base = `FROM entity e WHERE ${where.join(' AND ')}`;
+    const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
       const limit = p.add(query.limit);
       const offset = p.add(query.offset);

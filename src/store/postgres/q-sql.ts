@@ -27,14 +27,14 @@ export class SqlParams {
 
 const SQL_OPS: Record<string, string> = { '==': '=', '!=': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
 
-function compareSql(node: Extract<QNode, { kind: 'compare' }>, doc: string, p: SqlParams): string {
+function compareSql(node: Extract<QNode, { kind: 'compare' }>, attrs: string, p: SqlParams): string {
   const name = p.add(node.path.attr);
-  const exists = `(${doc} -> 'attrs' ? ${name})`;
+  const exists = `(${attrs} ? ${name})`;
   if (node.path.sub.length > 0 || node.path.compound.length > 0) return exists;
   const value = node.value;
   const op = SQL_OPS[node.op];
   if (op === undefined) return exists;
-  const instances = `(${doc} -> 'attrs' -> ${name})`;
+  const instances = `(${attrs} -> ${name})`;
   const first = `(${instances} -> 0)`;
   const several = `jsonb_array_length(${instances}) > 1`;
   if (value.kind === 'number') {
@@ -61,20 +61,23 @@ function compareSql(node: Extract<QNode, { kind: 'compare' }>, doc: string, p: S
   return exists;
 }
 
-/** Translates q to a superset prefilter on the JSONB expression `doc`; undefined when nothing is filtered. */
-export function qToSql(node: QNode, doc: string, p: SqlParams): string | undefined {
+/**
+ * Translates q to a superset prefilter on `attrs`, the JSONB expression of an entity's attributes
+ * object; undefined when nothing is filtered.
+ */
+export function qToSql(node: QNode, attrs: string, p: SqlParams): string | undefined {
   switch (node.kind) {
     case 'exists':
-      return `(${doc} -> 'attrs' ? ${p.add(node.path.attr)})`;
+      return `(${attrs} ? ${p.add(node.path.attr)})`;
     case 'compare':
-      return compareSql(node, doc, p);
+      return compareSql(node, attrs, p);
     case 'and': {
-      const parts = node.children.map((c) => qToSql(c, doc, p)).filter((s): s is string => s !== undefined);
+      const parts = node.children.map((c) => qToSql(c, attrs, p)).filter((s): s is string => s !== undefined);
       return parts.length === 0 ? undefined : `(${parts.join(' AND ')})`;
     }
     case 'or': {
       const bound = p.values.length;
-      const parts = node.children.map((c) => qToSql(c, doc, p));
+      const parts = node.children.map((c) => qToSql(c, attrs, p));
       if (parts.some((s) => s === undefined)) {
         // the parameters of the other branches are no longer referenced
         p.values.length = bound;
