@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type FleetMix,
+  fleetFromJson,
   fleetFromKbaStock,
   parseFuelCo2Factors,
   parseHotEmissionTable,
@@ -68,6 +69,8 @@ units and costs:
   --distance-factor F    minutes per length unit (default 0)
 emissions:
   --fleet KS             KBA registration district key of the car fleet (default 14713, Leipzig)
+  --fleet-file FILE      a fleet as JSON instead: {"name", "electricShare", "classes": [{"category",
+                         "fuel", "segment", "euroStandard", "technology", "share"}]} (EEA labels)
   --urban MODE           peak | off-peak: urban EEA road mode (default peak)
   --emission-data DIR    tables (default: data/emissions of this package)
 districts:
@@ -488,6 +491,7 @@ export async function run(argv: string[]): Promise<number> {
       'toll-factor': { type: 'string' },
       'distance-factor': { type: 'string' },
       fleet: { type: 'string' },
+      'fleet-file': { type: 'string' },
       urban: { type: 'string' },
       'emission-data': { type: 'string' },
       'district-id': { type: 'string' },
@@ -550,7 +554,12 @@ export async function run(argv: string[]): Promise<number> {
     } else loaded = readNetwork(networkDir, nonNegative('toll-factor'), nonNegative('distance-factor'));
     const { net, demand, coordinates } = loaded;
     const dataDir = (v['emission-data'] as string | undefined) ?? DEFAULT_EMISSION_DATA;
-    const { fleet, read } = loadFleet(dataDir, (v.fleet as string | undefined) ?? '14713');
+    const { fleet: kbaFleet, read } = loadFleet(dataDir, (v.fleet as string | undefined) ?? '14713');
+    const fleetFile = v['fleet-file'];
+    const fleet =
+      typeof fleetFile === 'string'
+        ? fleetFromJson(readJson(fleetFile, '--fleet-file'), basename(fleetFile))
+        : kbaFleet;
     const emissions = {
       table: parseHotEmissionTable(read('eea2019_hot_ef_subset.csv'), 'eea2019_hot_ef_subset.csv'),
       fuels: parseFuelCo2Factors(read('fuel_co2_factors.csv'), 'fuel_co2_factors.csv'),

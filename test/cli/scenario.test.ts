@@ -270,3 +270,34 @@ test('an OSMnx GeoJSON road graph with zones and a trip table runs like a TNTP n
     );
   });
 });
+
+test('a fleet file replaces the KBA fleet; a bad one is refused', () => {
+  withDir((dir) => {
+    const fleet = join(dir, 'fleet.json');
+    const doc = join(dir, 'ev.json');
+    writeFileSync(doc, JSON.stringify({ name: 'EV half', interventions: [{ type: 'fleet', evShare: 0.5 }] }));
+    const diesel = {
+      category: 'Passenger Cars',
+      fuel: 'Diesel',
+      segment: 'Medium',
+      euroStandard: 'Euro 5',
+      technology: 'DPF',
+    };
+    writeFileSync(
+      fleet,
+      JSON.stringify({ name: 'Diesel Euro 5 only', electricShare: 0, classes: [{ ...diesel, share: 1 }] }),
+    );
+    const r = twinbox(['--network', FIX, '--interventions', doc, '--fleet-file', fleet]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^fleet: Diesel Euro 5 only, EV share 0\.5$/m);
+    const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.ok(Math.abs(last.noxKg[1] / last.noxKg[0] - 0.5) < 1e-12);
+    writeFileSync(
+      fleet,
+      JSON.stringify({ name: 'half', electricShare: 0, classes: [{ ...diesel, share: 0.5 }] }),
+    );
+    const bad = twinbox(['--network', FIX, '--interventions', doc, '--fleet-file', fleet]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /fleet 'half': shares sum to 0\.5, expected 1/);
+  });
+});

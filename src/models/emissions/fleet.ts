@@ -177,3 +177,43 @@ export function fleetFromKbaStock(kbaCsv: string, districtKey: string, mappingCs
     classes: [...merged.values()],
   });
 }
+
+/**
+ * A fleet from a JSON document `{ "name", "electricShare", "classes": [{ "category", "fuel",
+ * "segment", "euroStandard", "technology"?, "share" }] }` (EEA labels verbatim), for fleets the
+ * KBA table does not describe: another country, or one with vans, lorries and buses.
+ *
+ * @example fleetFromJson({ name: 'diesel', electricShare: 0, classes: [{ ...dieselEuro5, share: 1 }] })
+ */
+export function fleetFromJson(doc: unknown, source = 'fleet'): FleetMix {
+  const obj = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!obj(doc) || typeof doc.name !== 'string' || !Array.isArray(doc.classes)) {
+    throw new EmissionDataError(
+      `${source}: expected {"name": string, "electricShare": number, "classes": [...]}`,
+    );
+  }
+  const electricShare = doc.electricShare ?? 0;
+  if (typeof electricShare !== 'number')
+    throw new EmissionDataError(`${source}: electricShare: expected a number`);
+  const classes = doc.classes.map((c, i): FleetClass => {
+    const at = `${source}: classes[${i}]`;
+    if (!obj(c)) throw new EmissionDataError(`${at}: expected an object`);
+    const text = (k: string, optional = false): string => {
+      const v = c[k] ?? (optional ? '' : undefined);
+      if (typeof v !== 'string')
+        throw new EmissionDataError(`${at}.${k}: expected the EEA label as a string`);
+      return v;
+    };
+    if (typeof c.share !== 'number') throw new EmissionDataError(`${at}.share: expected a number`);
+    return {
+      category: text('category'),
+      fuel: text('fuel'),
+      segment: text('segment'),
+      euroStandard: text('euroStandard'),
+      technology: text('technology', true),
+      share: c.share,
+    };
+  });
+  return checkFleet({ name: doc.name, electricShare, classes });
+}

@@ -17,6 +17,7 @@ export {
   classLabel,
   type FleetClass,
   type FleetMix,
+  fleetFromJson,
   fleetFromKbaStock,
   withEvShare,
 } from './fleet.ts';

@@ -6,6 +6,7 @@ import {
   type FleetMix,
   findCurve,
   fleetEmissionFactors,
+  fleetFromJson,
   fleetFromKbaStock,
   hotEmissionFactor,
   linkEmissions,
@@ -127,4 +128,26 @@ test('a fleet class without a curve is rejected once, at compile time', () => {
     ],
   };
   assert.throws(() => compileFleetModel(table, fuels, fleet), /no PM Exhaust curve for Urban Peak/);
+});
+
+test('heavy vehicles go through the same model: an urban bus at 50 km/h gives the source values', () => {
+  const fleet = fleetFromJson({
+    name: 'buses',
+    electricShare: 0,
+    classes: [
+      {
+        category: 'Buses',
+        fuel: 'Diesel',
+        segment: 'Urban Buses Standard 15 - 18 t',
+        euroStandard: 'Euro VI',
+        technology: 'DPF+SCR',
+        share: 1,
+      },
+    ],
+  });
+  const f = fleetEmissionFactors(compileFleetModel(table, fuels, fleet), 50, 0);
+  // validation_checks.csv, slope 0, load 0.5: NOx 0.2033 g/km, CO2 685.8 g/km, PM 0.003327 g/km
+  assert.ok(Math.abs(f.noxGPerKm - 0.2033) < 5e-5);
+  assert.ok(Math.abs(f.co2GPerKm - 685.8) < 0.05);
+  assert.ok(Math.abs(f.pmGPerKm - 0.003327) < 5e-7);
 });

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import {
   checkFleet,
   type FleetMix,
+  fleetFromJson,
   fleetFromKbaStock,
   withEvShare,
 } from '../../../src/models/emissions/index.ts';
@@ -76,4 +77,47 @@ test('an EV share scales every combustion class in proportion and keeps the tota
   assert.equal(fleet.classes[0].share, 0.6, 'the baseline fleet is not mutated');
   assert.throws(() => withEvShare(fleet, 1.2), /evShare must be in \[0, 1\]/);
   assert.throws(() => checkFleet({ ...fleet, electricShare: 0.2 }), /shares sum to 1.1/);
+});
+
+test('a fleet from JSON can mix cars, vans and buses, and is checked on entry', () => {
+  const fleet = fleetFromJson({
+    name: 'urban mix',
+    electricShare: 0.05,
+    classes: [
+      {
+        category: 'Passenger Cars',
+        fuel: 'Diesel',
+        segment: 'Medium',
+        euroStandard: 'Euro 5',
+        technology: 'DPF',
+        share: 0.8,
+      },
+      {
+        category: 'Light Commercial Vehicles',
+        fuel: 'Diesel',
+        segment: 'N1-III',
+        euroStandard: 'Euro 6 2021+',
+        technology: 'DPF+SCR',
+        share: 0.1,
+      },
+      {
+        category: 'Buses',
+        fuel: 'Diesel',
+        segment: 'Urban Buses Standard 15 - 18 t',
+        euroStandard: 'Euro VI',
+        technology: 'DPF+SCR',
+        share: 0.05,
+      },
+    ],
+  });
+  assert.equal(fleet.classes.length, 3);
+  assert.equal(fleet.classes[2].segment, 'Urban Buses Standard 15 - 18 t');
+  assert.throws(
+    () => fleetFromJson({ name: 'x', classes: [{ category: 'Passenger Cars', share: 1 }] }, 'f.json'),
+    /f\.json: classes\[0\]\.fuel: expected the EEA label/,
+  );
+  assert.throws(
+    () => fleetFromJson({ name: 'x', electricShare: 0, classes: [] }),
+    /shares sum to 0, expected 1/,
+  );
 });
