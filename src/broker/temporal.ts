@@ -167,7 +167,7 @@ export function createTemporalBroker(store: Store, now: () => Date = () => new D
     async query(tenant: Tenant, q: TemporalQuery): Promise<{ results: TemporalEntityResult[]; count?: number }> {
       const refinement = q.refinement ?? {};
       const names = typeNames(q.type);
-      const needsState = Boolean(refinement.q || refinement.geoQ || refinement.scopes || (q.type && !names));
+      const needsState = Boolean(refinement.q || refinement.geoQ || refinement.scopeQ || (q.type && !names));
       if (!needsState && !q.attrs) {
         const { records, count } = await history.listTemporalEntities(tenant, {
           ids: q.ids,

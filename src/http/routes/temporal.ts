@@ -2,12 +2,19 @@
  * /ngsi-ld/v1/temporal/entities (clause 6.18–6.22) and POST /temporal/entityOperations/query.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createTemporalBroker, type TemporalBroker, type TemporalEntityResult, type TemporalQuery } from '../../broker/index.ts';
+import {
+  createTemporalBroker,
+  type TemporalBroker,
+  type TemporalEntityResult,
+  type TemporalQuery,
+} from '../../broker/index.ts';
 import {
   compactTemporalEntity,
   fail,
   isDateTime,
   isUri,
+  isValidName,
+  parseAttributeInstances,
   parseDuration,
   parseTemporalEntity,
   type TemporalFormat,
@@ -16,16 +23,48 @@ import {
 import type { AggregateMethod, TimeProperty } from '../../store/index.ts';
 import { badRequest, bodyContext, setContextHeaders, unwrap } from '../negotiation.ts';
 import { ENTITY_QUERY_PARAMS, parseEntityQuery } from '../query-params.ts';
-import { type ReadContext, readableTenant, readContext, type RouteDeps, tenantOf, writeContext } from '../request.ts';
+import {
+  type ReadContext,
+  type RouteDeps,
+  readableTenant,
+  readContext,
+  tenantOf,
+  writeContext,
+} from '../request.ts';
 
 type Params = Record<string, string | string[] | undefined>;
 
 const TEMPORAL_PARAMS = new Set([
   ...ENTITY_QUERY_PARAMS,
-  'timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN', 'aggrMethods', 'aggrPeriodDuration', 'datasetId',
+  'timerel',
+  'timeAt',
+  'endTimeAt',
+  'timeproperty',
+  'lastN',
+  'aggrMethods',
+  'aggrPeriodDuration',
+  'datasetId',
 ]);
-const AGGR = new Set<AggregateMethod>(['totalCount', 'distinctCount', 'sum', 'avg', 'min', 'max', 'stddev', 'sumsq']);
-const TEMPORAL_OPTIONS = new Set(['temporalValues', 'aggregatedValues', 'sysAttrs', 'count', 'keyValues', 'simplified', 'normalized', 'concise']);
+const AGGR = new Set<AggregateMethod>([
+  'totalCount',
+  'distinctCount',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'stddev',
+  'sumsq',
+]);
+const TEMPORAL_OPTIONS = new Set([
+  'temporalValues',
+  'aggregatedValues',
+  'sysAttrs',
+  'count',
+  'keyValues',
+  'simplified',
+  'normalized',
+  'concise',
+]);
 
 function str(params: Params, name: string): string | undefined {
   const v = params[name];
@@ -44,7 +83,8 @@ interface TemporalRequest {
 
 /** Temporal parameters on top of the entity query parameters (clause 6.3.? timerel, lastN, aggr). */
 function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolean): TemporalRequest {
-  for (const name of Object.keys(params)) if (!TEMPORAL_PARAMS.has(name)) badRequest(`unknown query parameter '${name}'`);
+  for (const name of Object.keys(params))
+    if (!TEMPORAL_PARAMS.has(name)) badRequest(`unknown query parameter '${name}'`);
   const options = (str(params, 'options') ?? '').split(',').filter((o) => o !== '');
   for (const o of options) if (!TEMPORAL_OPTIONS.has(o)) badRequest(`options: unknown value '${o}'`);
   const formatParam = str(params, 'format');
@@ -52,9 +92,21 @@ function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolea
   const pick = formatParam ?? options.find((o) => o !== 'sysAttrs' && o !== 'count');
   if (pick === 'temporalValues' || pick === 'simplified' || pick === 'keyValues') format = 'temporalValues';
   else if (pick === 'aggregatedValues') format = 'aggregatedValues';
-  else if (pick !== undefined && pick !== 'normalized' && pick !== 'concise') badRequest(`format: unknown value '${pick}'`);
+  else if (pick !== undefined && pick !== 'normalized' && pick !== 'concise')
+    badRequest(`format: unknown value '${pick}'`);
   const entityParams: Params = { ...params };
-  for (const k of ['timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN', 'aggrMethods', 'aggrPeriodDuration', 'datasetId', 'format', 'options']) {
+  for (const k of [
+    'timerel',
+    'timeAt',
+    'endTimeAt',
+    'timeproperty',
+    'lastN',
+    'aggrMethods',
+    'aggrPeriodDuration',
+    'datasetId',
+    'format',
+    'options',
+  ]) {
     delete entityParams[k];
   }
   if (options.includes('count')) entityParams.options = 'count';
@@ -65,13 +117,16 @@ function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolea
   const timerel = str(params, 'timerel');
   const timeAtText = str(params, 'timeAt');
   const endText = str(params, 'endTimeAt');
-  if (timerel !== undefined && !['before', 'after', 'between'].includes(timerel)) badRequest(`timerel: unknown value '${timerel}'`);
+  if (timerel !== undefined && !['before', 'after', 'between'].includes(timerel))
+    badRequest(`timerel: unknown value '${timerel}'`);
   if (timerel !== undefined && timeAtText === undefined) badRequest('timerel needs timeAt');
-  if (timeAtText !== undefined && !isDateTime(timeAtText)) badRequest(`timeAt: '${timeAtText}' is not a date-time`);
+  if (timeAtText !== undefined && !isDateTime(timeAtText))
+    badRequest(`timeAt: '${timeAtText}' is not a date-time`);
   if (timerel === 'between' && endText === undefined) badRequest('timerel=between needs endTimeAt');
   if (endText !== undefined && !isDateTime(endText)) badRequest(`endTimeAt: '${endText}' is not a date-time`);
   const tp = str(params, 'timeproperty') ?? 'observedAt';
-  if (!['observedAt', 'createdAt', 'modifiedAt'].includes(tp)) badRequest(`timeproperty: unknown value '${tp}'`);
+  if (!['observedAt', 'createdAt', 'modifiedAt'].includes(tp))
+    badRequest(`timeproperty: unknown value '${tp}'`);
   const lastNText = str(params, 'lastN');
   let lastN: number | undefined;
   if (lastNText !== undefined) {
@@ -82,8 +137,10 @@ function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolea
     ids: parsed.query.ids,
     idPattern: parsed.query.idPattern,
     type: parsed.query.type,
-    attrs: parsed.representation.compact.attrs ? [...parsed.representation.compact.attrs] : parsed.query.attrs,
-    refinement: { q: parsed.query.q, geoQ: parsed.query.geoQ, scopes: parsed.query.scopes },
+    attrs: parsed.representation.compact.attrs
+      ? [...parsed.representation.compact.attrs]
+      : parsed.query.attrs,
+    refinement: { q: parsed.query.q, geoQ: parsed.query.geoQ, scopeQ: parsed.query.scopeQ },
     timerel: timerel as TemporalQuery['timerel'],
     timeAt: timeAtText ? Date.parse(timeAtText) : undefined,
     endTimeAt: endText ? Date.parse(endText) : undefined,
@@ -105,7 +162,14 @@ function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolea
     query.aggregate = { methods, periodMs };
   }
   const rep = parsed.representation.compact;
-  return { query, format, sysAttrs: options.includes('sysAttrs'), lang: rep.lang, includeId: rep.includeId, includeType: rep.includeType };
+  return {
+    query,
+    format,
+    sysAttrs: options.includes('sysAttrs'),
+    lang: rep.lang,
+    includeId: rep.includeId,
+    includeType: rep.includeType,
+  };
 }
 
 function render(result: TemporalEntityResult, ctx: ReadContext, req: TemporalRequest) {
@@ -113,16 +177,31 @@ function render(result: TemporalEntityResult, ctx: ReadContext, req: TemporalReq
   return compactTemporalEntity(
     result.header,
     result.instances,
-    result.aggregates.map((b) => ({ attr: b.attr, startAt: new Date(b.startMs).toISOString(), endAt: new Date(b.endMs).toISOString(), values: b.values })),
+    result.aggregates.map((b) => ({
+      attr: b.attr,
+      startAt: new Date(b.startMs).toISOString(),
+      endAt: new Date(b.endMs).toISOString(),
+      values: b.values,
+    })),
     ctx.terms,
-    { format: req.format, sysAttrs: req.sysAttrs, timeproperty: req.query.timeproperty, lang: req.lang, includeId: req.includeId, includeType: req.includeType, context },
+    {
+      format: req.format,
+      sysAttrs: req.sysAttrs,
+      timeproperty: req.query.timeproperty,
+      lang: req.lang,
+      includeId: req.includeId,
+      includeType: req.includeType,
+      context,
+    },
   );
 }
 
 /** Long histories come in pages: 206 with the time range this page covers (clause 6.3.10). */
 function contentRange(results: TemporalEntityResult[], req: TemporalRequest): string | undefined {
   if (!results.some((r) => r.truncated)) return undefined;
-  const times = results.flatMap((r) => r.instances.map((i) => i.attribute.observedAt ?? i.modifiedAt)).filter(Boolean) as string[];
+  const times = results
+    .flatMap((r) => r.instances.map((i) => i.attribute.observedAt ?? i.modifiedAt))
+    .filter(Boolean) as string[];
   times.sort();
   const start = times[0];
   const end = times[times.length - 1];
@@ -139,8 +218,18 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return id;
   }
 
-  async function sendResults(reply: FastifyReply, ctx: ReadContext, req: TemporalRequest, results: TemporalEntityResult[], single: boolean) {
-    setContextHeaders(reply, ctx.type === 'application/geo+json' ? 'application/json' : ctx.type, ctx.contextUrl);
+  async function sendResults(
+    reply: FastifyReply,
+    ctx: ReadContext,
+    req: TemporalRequest,
+    results: TemporalEntityResult[],
+    single: boolean,
+  ) {
+    setContextHeaders(
+      reply,
+      ctx.type === 'application/geo+json' ? 'application/json' : ctx.type,
+      ctx.contextUrl,
+    );
     const range = contentRange(results, req);
     if (range) reply.code(206).header('content-range', range);
     const body = results.map((r) => render(r, ctx, req));
@@ -149,11 +238,13 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.post('/temporal/entities', async (request, reply) => {
     const body = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      badRequest('the body must be a JSON object');
     const { terms } = await writeContext(request, deps, body);
     const input = unwrap(parseTemporalEntity(body, terms, true));
     const created = await temporal.upsertTemporalEntity(tenantOf(request), input);
-    if (created) return reply.code(201).header('location', `/ngsi-ld/v1/temporal/entities/${input.id}`).send();
+    if (created)
+      return reply.code(201).header('location', `/ngsi-ld/v1/temporal/entities/${input.id}`).send();
     return reply.code(204).send();
   });
 
@@ -169,29 +260,49 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post('/temporal/entityOperations/query', async (request, reply) => {
     const tenant = await readableTenant(request, deps.broker);
     const body = request.body as Record<string, unknown>;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a Query object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      badRequest('the body must be a Query object');
     const { terms, context } = await writeContext(request, deps, body, false);
     const params: Params = { ...(request.query as Params) };
     const entities = body.entities as Array<{ id?: string; idPattern?: string; type?: string }> | undefined;
-    if (entities?.[0]?.type) params.type = entities.map((e) => e.type).filter(Boolean).join(',');
-    if (entities?.some((e) => e.id)) params.id = entities.map((e) => e.id).filter(Boolean).join(',');
+    if (entities?.[0]?.type)
+      params.type = entities
+        .map((e) => e.type)
+        .filter(Boolean)
+        .join(',');
+    if (entities?.some((e) => e.id))
+      params.id = entities
+        .map((e) => e.id)
+        .filter(Boolean)
+        .join(',');
     if (entities?.[0]?.idPattern) params.idPattern = entities[0].idPattern;
     if (Array.isArray(body.attrs)) params.attrs = (body.attrs as string[]).join(',');
     if (typeof body.q === 'string') params.q = body.q;
     const tq = body.temporalQ as Record<string, string> | undefined;
-    if (tq) for (const k of ['timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN']) if (tq[k] !== undefined) params[k] = String(tq[k]);
-    const geoQ = body.geoQ as { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string } | undefined;
+    if (tq)
+      for (const k of ['timerel', 'timeAt', 'endTimeAt', 'timeproperty', 'lastN'])
+        if (tq[k] !== undefined) params[k] = String(tq[k]);
+    const geoQ = body.geoQ as
+      | { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string }
+      | undefined;
     if (geoQ) {
       params.georel = geoQ.georel;
       params.geometry = geoQ.geometry;
-      params.coordinates = typeof geoQ.coordinates === 'string' ? geoQ.coordinates : JSON.stringify(geoQ.coordinates);
+      params.coordinates =
+        typeof geoQ.coordinates === 'string' ? geoQ.coordinates : JSON.stringify(geoQ.coordinates);
       if (geoQ.geoproperty) params.geoproperty = geoQ.geoproperty;
     }
     const ctx = await readContext(request, deps, false);
     const req = parseTemporalParams(params, terms, false);
     const { results, count } = await temporal.query(tenant, req.query);
     if (count !== undefined) reply.header('ngsild-results-count', String(count));
-    return sendResults(reply, { ...ctx, terms, contextUrl: typeof context === 'string' ? context : ctx.contextUrl }, req, results, false);
+    return sendResults(
+      reply,
+      { ...ctx, terms, contextUrl: typeof context === 'string' ? context : ctx.contextUrl },
+      req,
+      results,
+      false,
+    );
   });
 
   app.get<{ Params: { entityId: string } }>('/temporal/entities/:entityId', async (request, reply) => {
@@ -215,7 +326,8 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post<{ Params: { entityId: string } }>('/temporal/entities/:entityId/attrs', async (request, reply) => {
     const id = entityId(request);
     const body = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      badRequest('the body must be a JSON object');
     const { terms } = await writeContext(request, deps, body);
     const input = unwrap(parseTemporalEntity(body, terms, false));
     if (input.instances.length === 0) badRequest('the body has no attribute instances');
@@ -223,28 +335,78 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     return reply.code(204).send();
   });
 
-  app.delete<{ Params: { entityId: string; attrId: string } }>('/temporal/entities/:entityId/attrs/:attrId', async (request, reply) => {
-    const id = entityId(request);
-    const params = request.query as Params;
-    const ctx = await readContext(request, deps, false);
-    const datasetId = str(params, 'datasetId');
-    if (datasetId !== undefined && !isUri(datasetId)) badRequest(`datasetId '${datasetId}' is not a URI`);
-    unwrap(await temporal.deleteAttribute(tenantOf(request), id, ctx.terms.expand(request.params.attrId), datasetId, str(params, 'deleteAll') === 'true'));
-    return reply.code(204).send();
-  });
+  function attrName(request: FastifyRequest<{ Params: { attrId: string } }>): string {
+    const name = request.params.attrId;
+    if (!isValidName(name)) badRequest(`attribute name '${name}' is not a valid name`);
+    return name;
+  }
+
+  function instanceIdOf(request: FastifyRequest<{ Params: { instanceId: string } }>): string {
+    const id = request.params.instanceId;
+    if (!isUri(id)) badRequest(`instance id '${id}' is not a URI`);
+    return id;
+  }
+
+  // clause 6.19–6.22: the collection and an attribute take no DELETE or PATCH of their own (RFC 9110 15.5.6)
+  const notAllowed =
+    (allow: string, detail: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(405)
+        .header('allow', allow)
+        .header('content-type', 'application/json')
+        .send({ type: 'about:blank', title: 'Method not allowed', status: 405, detail });
+  app.delete(
+    '/temporal/entities',
+    notAllowed('GET, POST', 'DELETE needs an entity id: /temporal/entities/{entityId}'),
+  );
+  app.patch(
+    '/temporal/entities/:entityId/attrs/:attrId',
+    notAllowed(
+      'DELETE',
+      'PATCH needs an instance id: /temporal/entities/{entityId}/attrs/{attrId}/{instanceId}',
+    ),
+  );
+
+  app.delete<{ Params: { entityId: string; attrId: string } }>(
+    '/temporal/entities/:entityId/attrs/:attrId',
+    async (request, reply) => {
+      const id = entityId(request);
+      const name = attrName(request);
+      const params = request.query as Params;
+      const ctx = await readContext(request, deps, false);
+      const datasetId = str(params, 'datasetId');
+      if (datasetId !== undefined && !isUri(datasetId)) badRequest(`datasetId '${datasetId}' is not a URI`);
+      unwrap(
+        await temporal.deleteAttribute(
+          tenantOf(request),
+          id,
+          ctx.terms.expand(name),
+          datasetId,
+          str(params, 'deleteAll') === 'true',
+        ),
+      );
+      return reply.code(204).send();
+    },
+  );
 
   app.patch<{ Params: { entityId: string; attrId: string; instanceId: string } }>(
     '/temporal/entities/:entityId/attrs/:attrId/:instanceId',
     async (request, reply) => {
       const id = entityId(request);
+      if (request.params.attrId === '') {
+        return notAllowed(
+          'DELETE',
+          'PATCH needs an attribute name: /temporal/entities/{entityId}/attrs/{attrId}/{instanceId}',
+        )(request, reply);
+      }
+      const name = attrName(request);
+      const instanceId = instanceIdOf(request);
       const body = request.body;
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        badRequest('the body must be a JSON object');
       const { terms } = await writeContext(request, deps, body);
-      const input = unwrap(parseTemporalEntity(body, terms, false));
-      const name = terms.expand(request.params.attrId);
-      const inst = input.instances.find((i) => i.attr === name);
-      if (!inst) badRequest(`the body has no instance of '${request.params.attrId}'`);
-      unwrap(await temporal.modifyInstance(tenantOf(request), id, name, request.params.instanceId, inst!.attribute));
+      const attribute = unwrap(instanceOf(body as Record<string, unknown>, name, terms));
+      unwrap(await temporal.modifyInstance(tenantOf(request), id, terms.expand(name), instanceId, attribute));
       return reply.code(204).send();
     },
   );
@@ -253,9 +415,26 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     '/temporal/entities/:entityId/attrs/:attrId/:instanceId',
     async (request, reply) => {
       const id = entityId(request);
+      const name = attrName(request);
+      const instanceId = instanceIdOf(request);
       const ctx = await readContext(request, deps, false);
-      unwrap(await temporal.deleteInstance(tenantOf(request), id, ctx.terms.expand(request.params.attrId), request.params.instanceId));
+      unwrap(await temporal.deleteInstance(tenantOf(request), id, ctx.terms.expand(name), instanceId));
       return reply.code(204).send();
     },
   );
+}
+
+/**
+ * The new content of an attribute instance (clause 5.6.14): either the instance itself
+ * (`{"type": "Property", "value": …}`, as the ETSI suite sends it) or a fragment naming the
+ * attribute (`{"speed": {…}}`).
+ */
+function instanceOf(body: Record<string, unknown>, name: string, terms: TermMap) {
+  const raw =
+    name in body ? body[name] : Object.fromEntries(Object.entries(body).filter(([k]) => k !== '@context'));
+  const parsed = parseAttributeInstances(name, raw, terms);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.instances.length !== 1)
+    return fail('BadRequestData', `the body must hold one instance of '${name}'`);
+  return { ok: true as const, value: parsed.value.instances[0] };
 }

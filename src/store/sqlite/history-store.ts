@@ -41,7 +41,11 @@ const STEPS = [
 ];
 
 const INSTANCE_PREFIX = 'urn:ngsi-ld:Instance:';
-const TIME_COLUMN = { observedAt: 'i.observed_at', createdAt: 'i.created_at', modifiedAt: 'i.modified_at' } as const;
+const TIME_COLUMN = {
+  observedAt: 'i.observed_at',
+  createdAt: 'i.created_at',
+  modifiedAt: 'i.modified_at',
+} as const;
 /** Series ids kept in memory; bounded, a miss costs one indexed lookup. */
 const SERIES_CACHE_MAX = 200_000;
 
@@ -58,7 +62,8 @@ interface InstanceRow {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ROW = 'i.iid, s.entity_id, s.attr, s.dataset_id, i.observed_at, i.created_at, i.modified_at, i.num, i.doc';
+const ROW =
+  'i.iid, s.entity_id, s.attr, s.dataset_id, i.observed_at, i.created_at, i.modified_at, i.num, i.doc';
 
 /** A plain numeric Property needs no document: type, value and times are columns. */
 function encode(attribute: Attribute): { num: number | null; doc: string | null } {
@@ -69,7 +74,8 @@ function encode(attribute: Attribute): { num: number | null; doc: string | null 
 }
 
 function decode(row: InstanceRow): AttributeInstance {
-  const attribute: Attribute = row.doc === null ? { type: 'Property', value: row.num } : (JSON.parse(row.doc) as Attribute);
+  const attribute: Attribute =
+    row.doc === null ? { type: 'Property', value: row.num } : (JSON.parse(row.doc) as Attribute);
   if (row.dataset_id !== '') attribute.datasetId = row.dataset_id;
   if (row.observed_at !== null) attribute.observedAt = iso(row.observed_at);
   const inst: AttributeInstance = {
@@ -105,6 +111,9 @@ const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 export class SqliteHistoryStore implements HistoryStore {
   private readonly insert;
+  private readonly newestObserved;
+  private readonly sameObservation;
+  private readonly replaceInstance;
   private readonly upsertEntity;
   private readonly findSeries;
   private readonly addSeries;
@@ -112,11 +121,22 @@ export class SqliteHistoryStore implements HistoryStore {
 
   constructor(private readonly db: Database.Database) {
     migratePart(db, 'series-history', STEPS);
-    this.insert = db.prepare('INSERT INTO instance (sid, observed_at, created_at, modified_at, num, doc) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare(
+      'INSERT INTO instance (sid, observed_at, created_at, modified_at, num, doc) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.newestObserved = db.prepare<[number], { t: number | null }>(
+      'SELECT max(observed_at) AS t FROM instance WHERE sid = ?',
+    );
+    this.sameObservation = db.prepare<[number, number], { iid: number }>(
+      'SELECT iid FROM instance WHERE sid = ? AND observed_at = ? LIMIT 1',
+    );
+    this.replaceInstance = db.prepare('UPDATE instance SET num = ?, doc = ?, modified_at = ? WHERE iid = ?');
     this.findSeries = db.prepare<[string, string, string, string], { sid: number }>(
       'SELECT sid FROM series WHERE tenant = ? AND entity_id = ? AND attr = ? AND dataset_id = ?',
     );
-    this.addSeries = db.prepare('INSERT INTO series (tenant, entity_id, attr, dataset_id) VALUES (?, ?, ?, ?) RETURNING sid');
+    this.addSeries = db.prepare(
+      'INSERT INTO series (tenant, entity_id, attr, dataset_id) VALUES (?, ?, ?, ?) RETURNING sid',
+    );
     this.upsertEntity = db.prepare(
       `INSERT INTO temporal_entity (tenant, id, types, created_at, modified_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, modified_at = excluded.modified_at`,
@@ -127,17 +147,33 @@ export class SqliteHistoryStore implements HistoryStore {
     const key = `${tenant}\u0000${entityId}\u0000${attr}\u0000${datasetId}`;
     let sid = this.seriesIds.get(key);
     if (sid === undefined) {
-      sid = this.findSeries.get(tenant, entityId, attr, datasetId)?.sid ?? (this.addSeries.get(tenant, entityId, attr, datasetId) as { sid: number }).sid;
+      sid =
+        this.findSeries.get(tenant, entityId, attr, datasetId)?.sid ??
+        (this.addSeries.get(tenant, entityId, attr, datasetId) as { sid: number }).sid;
       if (this.seriesIds.size >= SERIES_CACHE_MAX) this.seriesIds.clear();
       this.seriesIds.set(key, sid);
     }
     return sid;
   }
 
-  private insertInstance(tenant: Tenant, entityId: string, attr: string, attribute: Attribute, createdMs: number, modifiedMs: number): void {
+  private insertInstance(
+    tenant: Tenant,
+    entityId: string,
+    attr: string,
+    attribute: Attribute,
+    createdMs: number,
+    modifiedMs: number,
+  ): void {
     const { num, doc } = encode(attribute);
     const observed = attribute.observedAt ? Date.parse(attribute.observedAt) : null;
-    this.insert.run(this.seriesId(tenant, entityId, attr, attribute.datasetId ?? ''), observed, createdMs, modifiedMs, num, doc);
+    this.insert.run(
+      this.seriesId(tenant, entityId, attr, attribute.datasetId ?? ''),
+      observed,
+      createdMs,
+      modifiedMs,
+      num,
+      doc,
+    );
   }
 
   /** The write hook: every instance an entity write created or changed becomes history. */
@@ -145,7 +181,13 @@ export class SqliteHistoryStore implements HistoryStore {
     for (const change of changes) {
       const after = change.after;
       if (!after) continue;
-      this.upsertEntity.run(tenant, after.id, JSON.stringify(after.type), after.createdAt ?? after.modifiedAt ?? '', after.modifiedAt ?? '');
+      this.upsertEntity.run(
+        tenant,
+        after.id,
+        JSON.stringify(after.type),
+        after.createdAt ?? after.modifiedAt ?? '',
+        after.modifiedAt ?? '',
+      );
       for (const [attr, instances] of Object.entries(after.attrs)) {
         const before = change.before?.attrs[attr];
         for (const inst of instances) {
@@ -172,12 +214,21 @@ export class SqliteHistoryStore implements HistoryStore {
         'SELECT id, types, created_at, modified_at FROM temporal_entity WHERE tenant = ? AND id = ?',
       )
       .get(tenant, id);
-    return row ? { id: row.id, type: JSON.parse(row.types), createdAt: row.created_at, modifiedAt: row.modified_at } : undefined;
+    return row
+      ? { id: row.id, type: JSON.parse(row.types), createdAt: row.created_at, modifiedAt: row.modified_at }
+      : undefined;
   }
 
   async listTemporalEntities(
     tenant: Tenant,
-    filter: { ids?: string[]; types?: string[]; idPattern?: RegExp; limit: number; offset: number; count?: boolean },
+    filter: {
+      ids?: string[];
+      types?: string[];
+      idPattern?: RegExp;
+      limit: number;
+      offset: number;
+      count?: boolean;
+    },
   ): Promise<{ records: TemporalEntityRecord[]; count?: number }> {
     const params: unknown[] = [tenant];
     let sql = 'SELECT id, types, created_at, modified_at FROM temporal_entity WHERE tenant = ?';
@@ -192,10 +243,17 @@ export class SqliteHistoryStore implements HistoryStore {
     sql += ' ORDER BY id';
     const records: TemporalEntityRecord[] = [];
     let matched = 0;
-    for (const row of this.db.prepare<unknown[], { id: string; types: string; created_at: string; modified_at: string }>(sql).iterate(...params)) {
+    for (const row of this.db
+      .prepare<unknown[], { id: string; types: string; created_at: string; modified_at: string }>(sql)
+      .iterate(...params)) {
       if (filter.idPattern && !filter.idPattern.test(row.id)) continue;
       if (matched >= filter.offset && records.length < filter.limit) {
-        records.push({ id: row.id, type: JSON.parse(row.types), createdAt: row.created_at, modifiedAt: row.modified_at });
+        records.push({
+          id: row.id,
+          type: JSON.parse(row.types),
+          createdAt: row.created_at,
+          modifiedAt: row.modified_at,
+        });
       }
       matched++;
       if (!filter.count && records.length >= filter.limit) break;
@@ -203,16 +261,50 @@ export class SqliteHistoryStore implements HistoryStore {
     return filter.count ? { records, count: matched } : { records };
   }
 
-  async addInstances(tenant: Tenant, entityId: string, instances: Array<{ attr: string; attribute: Attribute }>, now: string): Promise<void> {
+  /**
+   * Temporal API writes (clause 5.6.11, 5.6.12): an attribute has one value per observation, so an
+   * instance observed at the same time as a stored one (same series) replaces it instead of
+   * doubling it. Appending newer readings, the ingest case, costs one index seek per series.
+   */
+  async addInstances(
+    tenant: Tenant,
+    entityId: string,
+    instances: Array<{ attr: string; attribute: Attribute }>,
+    now: string,
+  ): Promise<void> {
     const nowMs = Date.parse(now);
     this.db.transaction(() => {
-      for (const { attr, attribute } of instances) this.insertInstance(tenant, entityId, attr, attribute, nowMs, nowMs);
-      this.db.prepare('UPDATE temporal_entity SET modified_at = ? WHERE tenant = ? AND id = ?').run(now, tenant, entityId);
+      const newest = new Map<number, number>();
+      for (const { attr, attribute } of instances) {
+        const observed = attribute.observedAt ? Date.parse(attribute.observedAt) : null;
+        const sid = this.seriesId(tenant, entityId, attr, attribute.datasetId ?? '');
+        if (observed !== null) {
+          const max = newest.get(sid) ?? this.newestObserved.get(sid)?.t ?? Number.NEGATIVE_INFINITY;
+          const existing = observed <= max ? this.sameObservation.get(sid, observed) : undefined;
+          newest.set(sid, Math.max(max, observed));
+          if (existing) {
+            const { num, doc } = encode(attribute);
+            this.replaceInstance.run(num, doc, nowMs, existing.iid);
+            continue;
+          }
+        }
+        const { num, doc } = encode(attribute);
+        this.insert.run(sid, observed, nowMs, nowMs, num, doc);
+      }
+      this.db
+        .prepare('UPDATE temporal_entity SET modified_at = ? WHERE tenant = ? AND id = ?')
+        .run(now, tenant, entityId);
     })();
   }
 
   /** The series of the entities, optionally of some attributes and datasets. */
-  private seriesFilter(tenant: Tenant, entityIds: string[], attrs: string[] | undefined, datasetIds: string[] | undefined, params: unknown[]): string {
+  private seriesFilter(
+    tenant: Tenant,
+    entityIds: string[],
+    attrs: string[] | undefined,
+    datasetIds: string[] | undefined,
+    params: unknown[],
+  ): string {
     let sql = `s.tenant = ? AND s.entity_id IN (${marks(entityIds.length)})`;
     params.push(tenant, ...entityIds);
     if (attrs && attrs.length > 0) {
@@ -226,7 +318,10 @@ export class SqliteHistoryStore implements HistoryStore {
     return sql;
   }
 
-  async queryInstances(tenant: Tenant, query: InstanceQuery): Promise<{ instances: AttributeInstance[]; truncated: Map<string, boolean> }> {
+  async queryInstances(
+    tenant: Tenant,
+    query: InstanceQuery,
+  ): Promise<{ instances: AttributeInstance[]; truncated: Map<string, boolean> }> {
     if (query.entityIds.length === 0) return { instances: [], truncated: new Map() };
     if (query.lastN && query.timeproperty === 'observedAt') return this.lastInstances(tenant, query);
     const params: unknown[] = [];
@@ -242,9 +337,9 @@ export class SqliteHistoryStore implements HistoryStore {
     const perKey = new Map<string, InstanceRow[]>();
     for (const r of rows) {
       const key = `${r.entity_id}\u0000${r.attr}`;
-      let list = perKey.get(key);
-      if (!list) perKey.set(key, (list = []));
-      list.push(r);
+      const list = perKey.get(key);
+      if (list) list.push(r);
+      else perKey.set(key, [r]);
     }
     const instances: AttributeInstance[] = [];
     const truncated = new Map<string, boolean>();
@@ -261,7 +356,10 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   /** lastN by index seeks: the newest N instances of each series, oldest first. */
-  private lastInstances(tenant: Tenant, query: InstanceQuery): { instances: AttributeInstance[]; truncated: Map<string, boolean> } {
+  private lastInstances(
+    tenant: Tenant,
+    query: InstanceQuery,
+  ): { instances: AttributeInstance[]; truncated: Map<string, boolean> } {
     const n = Math.min(query.lastN ?? 1, query.maxPerAttribute);
     const params: unknown[] = [];
     const where = this.seriesFilter(tenant, query.entityIds, query.attrs, query.datasetIds, params);
@@ -291,14 +389,18 @@ export class SqliteHistoryStore implements HistoryStore {
     const where = `${this.seriesFilter(tenant, q.entityIds, q.attrs, undefined, whereParams)} AND ${timeClause(q, whereParams)}`;
     // buckets start at timeAt when given, else at each series' first instance
     const fixedStart = q.timeAt !== undefined && q.timerel !== 'before';
-    const start = fixedStart ? '?' : `(SELECT min(${col.replace('i.', 'f.')}) FROM instance f WHERE f.sid = i.sid)`;
+    const start = fixedStart
+      ? '?'
+      : `(SELECT min(${col.replace('i.', 'f.')}) FROM instance f WHERE f.sid = i.sid)`;
     const startParams = fixedStart ? [q.timeAt] : [];
     const bucket = q.periodMs > 0 ? `CAST((${col} - ${start}) / ${Math.floor(q.periodMs)} AS INTEGER)` : '0';
     // only the requested methods are computed: distinctCount needs a sort per bucket
     const wanted = new Set(q.methods);
     const cols = [
       'count(*) AS totalCount',
-      wanted.has('distinctCount') ? 'count(DISTINCT coalesce(i.num, i.doc)) AS distinctCount' : 'NULL AS distinctCount',
+      wanted.has('distinctCount')
+        ? 'count(DISTINCT coalesce(i.num, i.doc)) AS distinctCount'
+        : 'NULL AS distinctCount',
       'sum(i.num) AS sum',
       'avg(i.num) AS avg',
       'min(i.num) AS min',
@@ -310,7 +412,25 @@ export class SqliteHistoryStore implements HistoryStore {
       FROM series s JOIN instance i ON i.sid = s.sid WHERE ${where}
       GROUP BY s.entity_id, s.attr, b ORDER BY s.entity_id, s.attr, b`;
     const rows = this.db
-      .prepare<unknown[], { entity_id: string; attr: string; b: number; t0: number; t1: number; origin: number; totalCount: number; distinctCount: number; sum: number | null; avg: number | null; min: number | null; max: number | null; sumsq: number | null; n: number }>(sql)
+      .prepare<
+        unknown[],
+        {
+          entity_id: string;
+          attr: string;
+          b: number;
+          t0: number;
+          t1: number;
+          origin: number;
+          totalCount: number;
+          distinctCount: number;
+          sum: number | null;
+          avg: number | null;
+          min: number | null;
+          max: number | null;
+          sumsq: number | null;
+          n: number;
+        }
+      >(sql)
       .all(...startParams, ...startParams, ...whereParams);
     return rows.map((r) => {
       const startMs = q.periodMs > 0 ? r.origin + r.b * q.periodMs : r.t0;
@@ -318,7 +438,10 @@ export class SqliteHistoryStore implements HistoryStore {
       const values: AggregateBucket['values'] = {};
       for (const m of q.methods) {
         if (m === 'stddev') {
-          values.stddev = r.n > 0 && r.avg !== null && r.sumsq !== null ? Math.sqrt(Math.max(0, r.sumsq / r.n - r.avg * r.avg)) : null;
+          values.stddev =
+            r.n > 0 && r.avg !== null && r.sumsq !== null
+              ? Math.sqrt(Math.max(0, r.sumsq / r.n - r.avg * r.avg))
+              : null;
         } else values[m] = r[m];
       }
       return { entityId: r.entity_id, attr: r.attr, startMs, endMs, values };
@@ -345,7 +468,12 @@ export class SqliteHistoryStore implements HistoryStore {
     return Number.isInteger(n) ? n : undefined;
   }
 
-  private findInstance(tenant: Tenant, entityId: string, attr: string, instanceId: string): InstanceRow | undefined {
+  private findInstance(
+    tenant: Tenant,
+    entityId: string,
+    attr: string,
+    instanceId: string,
+  ): InstanceRow | undefined {
     const iid = this.iidOf(instanceId);
     if (iid === undefined) return undefined;
     return this.db
@@ -355,13 +483,22 @@ export class SqliteHistoryStore implements HistoryStore {
       .get(iid, tenant, entityId, attr);
   }
 
-  async modifyInstance(tenant: Tenant, entityId: string, attr: string, instanceId: string, attribute: Attribute, now: string): Promise<boolean> {
+  async modifyInstance(
+    tenant: Tenant,
+    entityId: string,
+    attr: string,
+    instanceId: string,
+    attribute: Attribute,
+    now: string,
+  ): Promise<boolean> {
     const row = this.findInstance(tenant, entityId, attr, instanceId);
     if (!row) return false;
     const merged = { ...decode(row).attribute, ...attribute };
     const { num, doc } = encode(merged);
     const observed = merged.observedAt ? Date.parse(merged.observedAt) : null;
-    this.db.prepare('UPDATE instance SET num = ?, doc = ?, observed_at = ?, modified_at = ? WHERE iid = ?').run(num, doc, observed, Date.parse(now), row.iid);
+    this.db
+      .prepare('UPDATE instance SET num = ?, doc = ?, observed_at = ?, modified_at = ? WHERE iid = ?')
+      .run(num, doc, observed, Date.parse(now), row.iid);
     return true;
   }
 
@@ -371,7 +508,13 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.db.prepare('DELETE FROM instance WHERE iid = ?').run(row.iid).changes > 0;
   }
 
-  async deleteAttribute(tenant: Tenant, entityId: string, attr: string, datasetId: string | undefined, deleteAll: boolean): Promise<boolean> {
+  async deleteAttribute(
+    tenant: Tenant,
+    entityId: string,
+    attr: string,
+    datasetId: string | undefined,
+    deleteAll: boolean,
+  ): Promise<boolean> {
     this.seriesIds.clear();
     const params: unknown[] = [tenant, entityId, attr];
     let which = 's.tenant = ? AND s.entity_id = ? AND s.attr = ?';
@@ -380,8 +523,12 @@ export class SqliteHistoryStore implements HistoryStore {
       params.push(datasetId ?? '');
     }
     return this.db.transaction(() => {
-      const removed = this.db.prepare(`DELETE FROM instance WHERE sid IN (SELECT sid FROM series s WHERE ${which})`).run(...params).changes;
-      const series = this.db.prepare(`DELETE FROM series WHERE sid IN (SELECT sid FROM series s WHERE ${which})`).run(...params).changes;
+      const removed = this.db
+        .prepare(`DELETE FROM instance WHERE sid IN (SELECT sid FROM series s WHERE ${which})`)
+        .run(...params).changes;
+      const series = this.db
+        .prepare(`DELETE FROM series WHERE sid IN (SELECT sid FROM series s WHERE ${which})`)
+        .run(...params).changes;
       return removed + series > 0;
     })();
   }
@@ -389,19 +536,34 @@ export class SqliteHistoryStore implements HistoryStore {
   async deleteTemporalEntity(tenant: Tenant, entityId: string): Promise<boolean> {
     this.seriesIds.clear();
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM instance WHERE sid IN (SELECT sid FROM series WHERE tenant = ? AND entity_id = ?)').run(tenant, entityId);
+      this.db
+        .prepare(
+          'DELETE FROM instance WHERE sid IN (SELECT sid FROM series WHERE tenant = ? AND entity_id = ?)',
+        )
+        .run(tenant, entityId);
       this.db.prepare('DELETE FROM series WHERE tenant = ? AND entity_id = ?').run(tenant, entityId);
-      return this.db.prepare('DELETE FROM temporal_entity WHERE tenant = ? AND id = ?').run(tenant, entityId).changes > 0;
+      return (
+        this.db.prepare('DELETE FROM temporal_entity WHERE tenant = ? AND id = ?').run(tenant, entityId)
+          .changes > 0
+      );
     })();
   }
 
   async setRetention(tenant: Tenant, type: string, retentionMs: number | undefined): Promise<void> {
-    if (retentionMs === undefined) this.db.prepare('DELETE FROM history_retention WHERE tenant = ? AND type = ?').run(tenant, type);
-    else this.db.prepare('INSERT OR REPLACE INTO history_retention (tenant, type, ms) VALUES (?, ?, ?)').run(tenant, type, retentionMs);
+    if (retentionMs === undefined)
+      this.db.prepare('DELETE FROM history_retention WHERE tenant = ? AND type = ?').run(tenant, type);
+    else
+      this.db
+        .prepare('INSERT OR REPLACE INTO history_retention (tenant, type, ms) VALUES (?, ?, ?)')
+        .run(tenant, type, retentionMs);
   }
 
   async applyRetention(tenant: Tenant, nowMs: number): Promise<number> {
-    const rules = this.db.prepare<[string], { type: string; ms: number }>('SELECT type, ms FROM history_retention WHERE tenant = ?').all(tenant);
+    const rules = this.db
+      .prepare<[string], { type: string; ms: number }>(
+        'SELECT type, ms FROM history_retention WHERE tenant = ?',
+      )
+      .all(tenant);
     let removed = 0;
     for (const rule of rules) {
       removed += this.db
