@@ -12,6 +12,9 @@ import {
   LOCATION,
   ok,
   parseGeoQuery,
+  parseProjectionParams,
+  parseScopeQ,
+  type OrderKey,
   parseQ,
   parseTypeQuery,
   type Result,
@@ -23,7 +26,7 @@ export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 20;
 
 /** Parameters of the spec twinbox does not implement yet: answered with 501. */
-const NOT_IMPLEMENTED = new Set(['csf', 'expandValues', 'entityMap', 'containedBy', 'join', 'joinLevel', 'collect', 'jsonKeys', 'orderBy']);
+const NOT_IMPLEMENTED = new Set(['csf', 'expandValues', 'entityMap', 'containedBy', 'join', 'joinLevel', 'collect', 'jsonKeys']);
 
 export const ENTITY_QUERY_PARAMS = new Set([
   'id', 'type', 'idPattern', 'attrs', 'pick', 'omit', 'q', 'georel', 'geometry', 'coordinates', 'geoproperty',
@@ -68,7 +71,7 @@ export function parseRepresentation(params: Params, terms: TermMap): Result<Repr
   const fmt = single(params, 'format');
   if (!fmt.ok) return fmt;
   const options = opt.value ? opt.value.split(',').map((o) => o.trim()) : [];
-  for (const o of options) if (!OPTION_VALUES.has(o)) return fail('BadRequestData', `options: unknown value '${o}'`);
+  for (const o of options) if (!OPTION_VALUES.has(o)) return fail('InvalidRequest', `options: unknown value '${o}'`);
   let format: Format = 'normalized';
   const formats = [...options.filter((o) => o !== 'sysAttrs' && o !== 'count' && o !== 'noOverwrite' && o !== 'replace' && o !== 'update' && o !== 'unique')];
   if (fmt.value) formats.unshift(fmt.value);
@@ -77,7 +80,7 @@ export function parseRepresentation(params: Params, terms: TermMap): Result<Repr
     if (f === 'keyValues' || f === 'simplified') format = 'keyValues';
     else if (f === 'concise') format = 'concise';
     else if (f === 'normalized') format = 'normalized';
-    else return fail('BadRequestData', `format: unknown value '${f}'`);
+    else return fail('InvalidRequest', `format: unknown value '${f}'`);
   }
   const sysAttrs = options.includes('sysAttrs');
   const compact: CompactOptions = { format, sysAttrs };
@@ -90,44 +93,33 @@ export function parseRepresentation(params: Params, terms: TermMap): Result<Repr
   return ok({ format, sysAttrs, compact });
 }
 
-function names(value: string | undefined, param: string): Result<string[] | undefined> {
-  if (value === undefined) return ok(undefined);
-  const list = value.split(',').map((s) => s.trim());
-  if (list.some((s) => s === '')) return fail('BadRequestData', `${param}: empty name in '${value}'`);
-  if (list.some((s) => /[<>"'=;()\s]/.test(s))) return fail('BadRequestData', `${param}: invalid name in '${value}'`);
-  return ok(list);
-}
-
 /** attrs, pick, omit (clause 4.21) -> the compaction's attribute sets. */
 function parseProjection(params: Params, terms: TermMap): Result<Partial<CompactOptions>> {
-  const out: Partial<CompactOptions> = {};
   const attrs = single(params, 'attrs');
   const pick = single(params, 'pick');
   const omit = single(params, 'omit');
   if (!attrs.ok) return attrs;
   if (!pick.ok) return pick;
   if (!omit.ok) return omit;
-  if (pick.value !== undefined && omit.value !== undefined) return fail('BadRequestData', 'pick and omit cannot be used together');
-  const a = names(attrs.value, 'attrs');
-  if (!a.ok) return a;
-  const p = names(pick.value, 'pick');
-  if (!p.ok) return p;
-  const o = names(omit.value, 'omit');
-  if (!o.ok) return o;
-  if (a.value) out.attrs = new Set(a.value.map((n) => terms.expand(n)));
-  if (p.value) {
-    out.includeId = p.value.includes('id');
-    out.includeType = p.value.includes('type');
-    const keep = new Set(p.value.filter((n) => n !== 'id' && n !== 'type').map((n) => terms.expand(n)));
-    out.attrs = out.attrs ? new Set([...keep].filter((x) => out.attrs!.has(x))) : keep;
+  const parsed = parseProjectionParams({ attrs: attrs.value, pick: pick.value, omit: omit.value }, (n) => terms.expand(n));
+  if (!parsed.ok) return parsed;
+  const out: Partial<CompactOptions> = {};
+  const { attrs: a, pick: p, omit: o } = parsed.value;
+  if (a) out.attrs = a;
+  if (p) {
+    out.includeId = p.members.has('id');
+    out.includeType = p.members.has('type');
+    out.attrs = new Set([...p.members].filter((m) => !CORE_MEMBER_NAMES.has(m)));
   }
-  if (o.value) {
-    if (o.value.includes('id')) out.includeId = false;
-    if (o.value.includes('type')) out.includeType = false;
-    out.omit = new Set(o.value.filter((n) => n !== 'id' && n !== 'type').map((n) => terms.expand(n)));
+  if (o) {
+    if (o.members.has('id')) out.includeId = false;
+    if (o.members.has('type')) out.includeType = false;
+    out.omit = new Set([...o.members].filter((m) => !CORE_MEMBER_NAMES.has(m)));
   }
   return ok(out);
 }
+
+const CORE_MEMBER_NAMES = new Set(['id', 'type', 'scope', 'createdAt', 'modifiedAt']);
 
 function nonNegativeInt(value: string | undefined, name: string, fallback: number): Result<number> {
   if (value === undefined) return ok(fallback);
@@ -170,7 +162,6 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
     const ids = id.value.split(',').map((s) => s.trim());
     if (ids.some((s) => !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s))) return fail('BadRequestData', `id: '${id.value}' is not a list of URIs`);
     query.ids = ids;
-    hasFilter = true;
   }
   const idPattern = get('idPattern');
   if (!idPattern.ok) return idPattern;
@@ -181,7 +172,6 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
       return fail('BadRequestData', `idPattern: '${idPattern.value}' is not a valid regular expression`);
     }
     query.idPattern = idPattern.value;
-    hasFilter = true;
   }
   const type = get('type');
   if (!type.ok) return type;
@@ -194,7 +184,10 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
   const attrs = get('attrs');
   if (!attrs.ok) return attrs;
   if (attrs.value !== undefined) {
-    query.attrs = attrs.value.split(',').map((a) => terms.expand(a.trim()));
+    const names = attrs.value.split(',').map((a) => a.trim());
+    const core = names.filter((n) => CORE_MEMBER_NAMES.has(n));
+    if (core.length > 0) return fail('BadRequestData', `attrs: '${core.join(',')}' are entity members, not attributes`);
+    query.attrs = names.map((a) => terms.expand(a));
     hasFilter = true;
   }
   const q = get('q');
@@ -224,8 +217,44 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
   const scopeQ = get('scopeQ');
   if (!scopeQ.ok) return scopeQ;
   if (scopeQ.value !== undefined) {
-    query.scopes = scopeQ.value.split(/[,|]/).map((s) => s.trim());
+    const parsed = parseScopeQ(scopeQ.value);
+    if (!parsed.ok) return parsed;
+    query.scopeQ = parsed.value;
     hasFilter = true;
+  }
+  // clause 5.7.2: a query names a type, attributes, q, a geo-query or a scope, or asks local=true
+  const local = single(params, 'local');
+  if (local.ok && local.value === 'true') hasFilter = true;
+  const datasetId = single(params, 'datasetId');
+  if (!datasetId.ok) return datasetId;
+  if (datasetId.value !== undefined) rep.value.compact.datasetIds = new Set(datasetId.value.split(',').map((d) => d.trim()));
+  const orderBy = single(params, 'orderBy');
+  if (!orderBy.ok) return orderBy;
+  if (orderBy.value !== undefined) {
+    const parsed = parseOrderBy(orderBy.value, terms);
+    if (!parsed.ok) return parsed;
+    query.orderBy = parsed.value;
   }
   return ok({ query, representation: rep.value, hasFilter });
 }
+
+/**
+ * orderBy (clause 4.?, v1.8): `name`, `name.sub`, `name.createdAt`, `id`, `type`, each with an
+ * optional `;asc` or `;desc`, comma-separated in priority order.
+ */
+export function parseOrderBy(text: string, terms: TermMap): Result<OrderKey[]> {
+  const keys: OrderKey[] = [];
+  for (const part of text.split(',')) {
+    const [path, dir = 'asc'] = part.split(';').map((x) => x.trim());
+    if (!path || (dir !== 'asc' && dir !== 'desc')) return fail('BadRequestData', `orderBy: cannot read '${part}'`);
+    const [first, ...rest] = path.split('.');
+    if (first === 'id' || first === 'type' || first === 'createdAt' || first === 'modifiedAt') {
+      keys.push({ member: first, path: [], descending: dir === 'desc' });
+    } else {
+      keys.push({ attr: terms.expand(first), path: rest.map((r) => (SYSTEM_MEMBERS.has(r) ? r : terms.expand(r))), descending: dir === 'desc' });
+    }
+  }
+  return ok(keys);
+}
+
+const SYSTEM_MEMBERS = new Set(['createdAt', 'modifiedAt', 'observedAt', 'unitCode', 'datasetId']);

@@ -80,7 +80,14 @@ export function sendEntities(
     return reply.send(body);
   }
   const context = ctx.type === 'application/ld+json' ? bodyContext(ctx.contextUrl) : undefined;
-  const out = list.map((e) => compactEntity(e, ctx.terms, { ...options, context }));
+  let out = list.map((e) => compactEntity(e, ctx.terms, { ...options, context }));
+  const projected = options.attrs !== undefined || options.omit !== undefined || options.includeId === false;
+  // an entity the projection leaves nothing of is not part of the answer (clause 4.21)
+  if (projected) out = out.filter((e) => Object.keys(e).some((k) => k !== '@context'));
+  const noneOfAttrs = options.attrs !== undefined && options.attrs.size > 0 && !list.some((e) => [...options.attrs!].some((a) => e.attrs[a]));
+  if (!Array.isArray(entities) && (out.length === 0 || (noneOfAttrs && options.includeId !== true))) {
+    unwrap(fail('ResourceNotFound', 'the entity has none of the requested attributes'));
+  }
   return reply.send(Array.isArray(entities) ? out : out[0]);
 }
 

@@ -24,6 +24,8 @@ export interface CompactOptions {
   context?: unknown;
   /** only this datasetId (retrieve with datasetId) */
   datasetId?: string;
+  /** only instances with these datasetIds ('@none' = the default instance) */
+  datasetIds?: ReadonlySet<string>;
 }
 
 /**
@@ -48,7 +50,8 @@ export function compactEntity(entity: Entity, terms: TermMap, options: CompactOp
   for (const [iri, instances] of Object.entries(entity.attrs)) {
     if (options.attrs && !options.attrs.has(iri)) continue;
     if (options.omit?.has(iri)) continue;
-    const selected = options.datasetId === undefined ? instances : instances.filter((i) => (i.datasetId ?? '') === options.datasetId);
+    let selected = options.datasetId === undefined ? instances : instances.filter((i) => (i.datasetId ?? '') === options.datasetId);
+    if (options.datasetIds) selected = selected.filter((i) => options.datasetIds!.has(i.datasetId ?? '@none'));
     if (selected.length === 0) continue;
     out[terms.compact(iri)] = compactInstances(selected, terms, format, options);
   }

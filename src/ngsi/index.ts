@@ -10,8 +10,8 @@ export { candidateBBox, type GeoQueryParams, parseGeoQ, parseGeoQuery } from './
 export { evaluateQ } from './q-evaluate.ts';
 export { dateTimeMs, expandQ, parseQ } from './q-parser.ts';
 export { parseAttrs, parseProjection, parseProjectionParams, type Projection, type ProjectionParams } from './attrs-query.ts';
-export type { GeoJsonGeometry, GeoQuery, GeoRel, QNode, QOperator, QPath, QScalar, QValue, TypeNode } from './query-ast.ts';
-export { type EntityQueryRefinement, refineEntity } from './refine.ts';
+export type { GeoJsonGeometry, GeoQuery, GeoRel, OrderKey, QNode, QOperator, QPath, QScalar, QValue, TypeNode } from './query-ast.ts';
+export { compareByOrder, type EntityQueryRefinement, parseScopeQ, refineEntity } from './refine.ts';
 export { evaluateTypeQuery, expandTypeQuery, parseTypeQuery } from './type-query.ts';
 export { compactTemporalEntity, parseDuration, parseTemporalEntity, type TemporalAggregate, type TemporalCompactOptions, type TemporalEntityInput, type TemporalFormat, type TemporalInstance } from './temporal.ts';
 export * from './subscription.ts';

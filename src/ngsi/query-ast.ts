@@ -65,3 +65,12 @@ export interface GeoQuery {
   bbox: [number, number, number, number];
   geoproperty: string;
 }
+
+/** One key of orderBy: an entity member, or an attribute with an optional path below it. */
+export interface OrderKey {
+  member?: 'id' | 'type' | 'createdAt' | 'modifiedAt';
+  attr?: string;
+  /** sub-attribute names (expanded) or system members (createdAt, observedAt ...) */
+  path: string[];
+  descending: boolean;
+}

@@ -4,7 +4,7 @@
  * every write is a read-modify-write run atomically by the engine, so a crash leaves each entity
  * as it was before or after the write and two writers never lose an update.
  */
-import type { Entity, GeoQuery, QNode, TypeNode } from '../ngsi/index.ts';
+import type { Entity, GeoQuery, OrderKey, QNode, TypeNode } from '../ngsi/index.ts';
 import type { HistoryStore } from './history.ts';
 import type { IngestionStore } from './ingestion-store.ts';
 import type { RegistrationStore } from './registration-store.ts';
@@ -24,13 +24,16 @@ export interface EntityQuery {
   /** expanded q */
   q?: QNode;
   geoQ?: GeoQuery;
-  /** scope prefixes: an entity matches if one of its scopes equals or is below one of them */
-  scopes?: string[];
+  /** scopeQ as alternatives of conjunctions of scope patterns (clause 4.19) */
+  scopeQ?: string[][];
   limit: number;
   offset: number;
   /** also compute the total number of matches */
   count?: boolean;
+  /** sort keys; without them results come in id order */
+  orderBy?: OrderKey[];
 }
+
 
 export interface QueryResult {
   entities: Entity[];

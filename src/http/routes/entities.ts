@@ -1,12 +1,12 @@
 /**
  * /ngsi-ld/v1/entities and its attribute sub-resources (clause 6.4–6.7).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DistributedQuery } from '../../broker/registrations/index.ts';
 import { fail, isUri, isValidName, parseAttributeFragment, parseAttributeInstances, parseEntity } from '../../ngsi/index.ts';
 import { badRequest, unwrap } from '../negotiation.ts';
 import { checkParams, parseEntityQuery, parseRepresentation, RETRIEVE_PARAMS } from '../query-params.ts';
-import { readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
+import { type ReadContext, readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
 import { forwardContext, readableFederatedTenant } from './csource-registrations.ts';
 
 type Params = Record<string, string | string[] | undefined>;
@@ -68,12 +68,11 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     return reply.code(204).send();
   });
 
-  app.get('/entities', async (request, reply) => {
+  async function answerQuery(request: FastifyRequest, reply: FastifyReply, params: Params, ctx: ReadContext) {
     const tenant = await readableFederatedTenant(request, broker, federation);
-    const ctx = await readContext(request, deps);
-    const parsed = unwrap(parseEntityQuery(request.query as Params, ctx.terms));
+    const parsed = unwrap(parseEntityQuery(params, ctx.terms));
     if (!parsed.hasFilter) {
-      unwrap(fail('BadRequestData', 'Query Entities needs at least one of type, id, idPattern, attrs, q, geoQ or scopeQ'));
+      badRequest('Query Entities needs at least one of type, attrs, q, geoQ or scopeQ, or local=true');
     }
     // clause 4.3.6: matching context sources answer too, unless local=true
     const { result, warnings } = federation
@@ -81,8 +80,37 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
       : { result: await broker.queryEntities(tenant, parsed.query), warnings: [] };
     if (warnings.length > 0) reply.header('ngsild-warning', warnings.join(', '));
     if (result.count !== undefined) reply.header('ngsild-results-count', String(result.count));
-    const geometryProperty = (request.query as Params).geometryProperty;
+    const geometryProperty = params.geometryProperty;
     return sendEntities(reply, ctx, result.entities, parsed.representation.compact, typeof geometryProperty === 'string' ? geometryProperty : 'location');
+  }
+
+  app.get('/entities', async (request, reply) => answerQuery(request, reply, request.query as Params, await readContext(request, deps)));
+
+  /** clause 5.7.2 / 6.23: Query Entities with the query in a POST body */
+  app.post('/entityOperations/query', async (request, reply) => {
+    const body = requireObjectBody(request.body);
+    const { terms, context } = await writeContext(request, deps, body, false);
+    const read = await readContext(request, deps);
+    const params: Params = { ...(request.query as Params) };
+    const entities = body.entities as Array<{ id?: string; idPattern?: string; type?: string }> | undefined;
+    if (entities !== undefined && !Array.isArray(entities)) badRequest('Query: entities must be an array');
+    const types = (entities ?? []).map((e) => e.type).filter((t): t is string => typeof t === 'string');
+    const ids = (entities ?? []).map((e) => e.id).filter((t): t is string => typeof t === 'string');
+    const patterns = (entities ?? []).map((e) => e.idPattern).filter((t): t is string => typeof t === 'string');
+    if (types.length > 0) params.type = [...new Set(types)].join(',');
+    if (ids.length > 0) params.id = ids.join(',');
+    if (patterns.length > 0) params.idPattern = patterns.join('|');
+    if (Array.isArray(body.attrs)) params.attrs = (body.attrs as string[]).join(',');
+    for (const k of ['q', 'scopeQ', 'lang', 'pick', 'omit'] as const) if (typeof body[k] === 'string') params[k] = body[k] as string;
+    const geoQ = body.geoQ as { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string } | undefined;
+    if (geoQ) {
+      params.georel = geoQ.georel;
+      params.geometry = geoQ.geometry;
+      params.coordinates = typeof geoQ.coordinates === 'string' ? geoQ.coordinates : JSON.stringify(geoQ.coordinates);
+      if (geoQ.geoproperty) params.geoproperty = geoQ.geoproperty;
+    }
+    const contextUrl = typeof context === 'string' ? context : read.contextUrl;
+    return answerQuery(request, reply, params, { ...read, terms, contextUrl });
   });
 
   app.get<{ Params: IdParams }>('/entities/:entityId', async (request, reply) => {

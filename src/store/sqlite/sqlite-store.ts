@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import {
   bboxOf,
   candidateBBox,
+  compareByOrder,
   type Entity,
   type EntityQueryRefinement,
   type GeoJsonGeometry,
@@ -188,9 +189,9 @@ export class SqliteStore implements Store {
       q: query.q,
       geoQ: query.geoQ,
       idPattern: query.idPattern ? new RegExp(query.idPattern) : undefined,
-      scopes: query.scopes,
+      scopeQ: query.scopeQ,
     };
-    const needsRefine = Boolean(refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopes);
+    const needsRefine = Boolean(refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopeQ || query.orderBy);
     const orderCol = from.startsWith('entity_type') ? 't.id' : 'e.id';
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
@@ -200,6 +201,19 @@ export class SqliteStore implements Store {
         result.count = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${base}`).get(...params)!.n;
       }
       return result;
+    }
+    if (query.orderBy) {
+      // sorting by attribute values needs every match; fine for the result sizes orderBy serves
+      const all: Entity[] = [];
+      for (const row of this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`).iterate(...params)) {
+        const entity = JSON.parse(row.doc) as Entity;
+        if (refineEntity(entity, refinement)) all.push(entity);
+      }
+      const keys = query.orderBy;
+      all.sort((a, b) => compareByOrder(a, b, keys));
+      const page: QueryResult = { entities: all.slice(query.offset, query.offset + query.limit) };
+      if (query.count) page.count = all.length;
+      return page;
     }
     const entities: Entity[] = [];
     let matched = 0;
