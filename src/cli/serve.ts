@@ -7,13 +7,14 @@ import { type Peer, startServer } from '../twin/index.ts';
 
 export const summary = 'run the twin: the NGSI-LD broker on an embedded store, or a city instance with --city';
 
-const HELP = `usage: twinbox serve [--port 1026] [--host 127.0.0.1] [--data-dir DIR] [--store sqlite] [--city NAME|PATH]
-                     [--peer NAME=URL ...] [--body-limit BYTES]
+const HELP = `usage: twinbox serve [--port 1026] [--host 127.0.0.1] [--data-dir DIR] [--store sqlite|postgres]
+                     [--database-url URL] [--city NAME|PATH] [--peer NAME=URL ...] [--body-limit BYTES]
 
   --port        TCP port (default 1026, or the city's port)
   --host        interface to listen on (default 127.0.0.1)
   --data-dir    folder of the embedded store (default .twinbox/<city or default>)
-  --store       storage engine: sqlite (default)
+  --store       storage engine: sqlite (default, a file in --data-dir) or postgres
+  --database-url  PostgreSQL URL for --store postgres (or TWINBOX_DATABASE_URL); migrations run on start
   --city        a city instance: leipzig, bologna, or a folder with city.json; seeded on first start
   --peer        another instance of the federation, e.g. bologna=http://127.0.0.1:1027 (repeatable)
   --body-limit  maximum request body in bytes (default 1048576)`;
@@ -36,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string' },
       store: { type: 'string', default: 'sqlite' },
+      'database-url': { type: 'string' },
       city: { type: 'string' },
       peer: { type: 'string', multiple: true },
       'body-limit': { type: 'string' },
@@ -45,7 +47,9 @@ export async function run(argv: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    if (v.store !== 'sqlite') throw new UsageError(`--store: '${String(v.store)}' is not available; use sqlite`);
+    if (v.store !== 'sqlite' && v.store !== 'postgres') throw new UsageError(`--store: '${String(v.store)}' is not available; use sqlite or postgres`);
+    const databaseUrl = typeof v['database-url'] === 'string' ? v['database-url'] : process.env.TWINBOX_DATABASE_URL;
+    if (v.store === 'postgres' && !databaseUrl) throw new UsageError('--store postgres needs --database-url (or TWINBOX_DATABASE_URL)');
     const port = v.port === undefined ? undefined : positiveInt(v.port, 'port');
     const bodyLimit = v['body-limit'] === undefined ? undefined : positiveInt(v['body-limit'], 'body-limit');
     const server = await startServer({
@@ -54,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
       dataDir: typeof v['data-dir'] === 'string' ? resolve(v['data-dir']) : undefined,
       city: v.city as string | undefined,
       peers: parsePeers(v.peer as string[] | undefined),
+      storeOptions: v.store === 'postgres' ? { engine: 'postgres', url: databaseUrl } : undefined,
       bodyLimit,
       onSeedProgress: (p) =>
         console.log(

@@ -44,3 +44,4 @@ export type {
 } from './dataspace-store.ts';
 export { SqliteDataspaceStore } from './sqlite/dataspace-store.ts';
 export type { IngestionReject, IngestionRun, IngestionStore } from './ingestion-store.ts';
+export { openPostgresStore, PostgresStore } from './postgres/postgres-store.ts';

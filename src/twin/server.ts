@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createBroker } from '../broker/index.ts';
 import { buildApp, type ContextResolver } from '../http/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { openStore, SqliteStore, type Store, type StoreOptions } from '../store/index.ts';
 import { type CityConfig, loadCity, readSmartDataModelContext, SMART_DATA_MODEL_CONTEXTS } from './cities/index.ts';
 import { dataspacePlugin } from './dataspace/index.ts';
 import { instanceRoutes, type Peer } from './instance-routes.ts';
@@ -25,6 +25,8 @@ export interface ServerOptions {
   /** seed even if the store was seeded before (after deleting it) */
   reseed?: boolean;
   onSeedProgress?: (p: SeedProgress) => void;
+  /** another engine than the embedded SQLite file in dataDir (PostgreSQL) */
+  storeOptions?: StoreOptions;
 }
 
 export interface RunningServer {
@@ -57,7 +59,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.reseed) {
     for (const f of ['twin.sqlite', 'twin.sqlite-wal', 'twin.sqlite-shm', SEED_MARKER]) rmSync(join(dataDir, f), { force: true });
   }
-  const store = openStore({ engine: 'sqlite', path: join(dataDir, 'twin.sqlite') });
+  const store = openStore(options.storeOptions ?? { engine: 'sqlite', path: join(dataDir, 'twin.sqlite') });
   const broker = createBroker({ store });
   const port = options.port ?? city?.port ?? 1026;
   const host = options.host ?? '127.0.0.1';
@@ -75,7 +77,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         contexts = deps.contexts;
         instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }), store);
       },
-      dataspacePlugin({ store, dataDir, publicUrl, city: city ? { id: city.id, dir: city.dir } : undefined, peers: options.peers }),
+      // the connector keeps its negotiations beside the entities; it has a SQLite engine only
+      ...(store instanceof SqliteStore
+        ? [dataspacePlugin({ store, dataDir, publicUrl, city: city ? { id: city.id, dir: city.dir } : undefined, peers: options.peers })]
+        : []),
     ],
   });
   if (city && !existsSync(marker)) {
