@@ -4,9 +4,9 @@
  * (one series per aggregation method); plus the durations of aggrPeriodDuration.
  */
 import type { TermMap } from './context.ts';
-import { type Attribute, type CompactedEntity, type Entity, ENTITY_CORE_MEMBERS } from './entity.ts';
-import { parseAttributeInstances, parseEntity } from './entity-parser.ts';
+import { type Attribute, type CompactedEntity, ENTITY_CORE_MEMBERS, type Entity } from './entity.ts';
 import { compactInstances } from './entity-compactor.ts';
+import { parseAttributeInstances, parseEntity } from './entity-parser.ts';
 import { fail, ok, type Result } from './errors.ts';
 
 export interface TemporalInstance {
@@ -34,6 +34,8 @@ export interface TemporalCompactOptions {
   includeId?: boolean;
   includeType?: boolean;
   context?: unknown;
+  /** attributes shown without instances (their instances lie on another page, clause 6.3.10) */
+  emptyAttributes?: Record<string, Attribute['type']>;
 }
 
 const VALUES_MEMBER: Record<Attribute['type'], string> = {
@@ -47,16 +49,23 @@ const VALUES_MEMBER: Record<Attribute['type'], string> = {
   ListRelationship: 'objectLists',
 };
 
+/**
+ * The value of one instance in the temporalValues representation (clause 4.5.9): a
+ * LanguageProperty, JsonProperty or VocabProperty keeps its member name around the value
+ * (`[{"languageMap": {...}}, time]`), so a client can tell a JSON value from a language map.
+ */
 function mainValue(a: Attribute, terms: TermMap): unknown {
   switch (a.type) {
     case 'Relationship':
       return a.object;
     case 'LanguageProperty':
-      return a.languageMap;
+      return { languageMap: a.languageMap };
     case 'VocabProperty':
-      return Array.isArray(a.vocab) ? a.vocab.map((v) => terms.compact(v)) : terms.compact(a.vocab ?? '');
+      return {
+        vocab: Array.isArray(a.vocab) ? a.vocab.map((v) => terms.compact(v)) : terms.compact(a.vocab ?? ''),
+      };
     case 'JsonProperty':
-      return a.json;
+      return { json: a.json };
     case 'ListProperty':
       return a.valueList;
     case 'ListRelationship':
@@ -64,6 +73,11 @@ function mainValue(a: Attribute, terms: TermMap): unknown {
     default:
       return a.value;
   }
+}
+
+/** Whole-second times without a `.000` fraction, as clients write them (`2020-08-01T12:03:00Z`). */
+function dateTime(text: string | undefined): string | undefined {
+  return text?.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text;
 }
 
 /**
@@ -101,13 +115,17 @@ export function compactTemporalEntity(
       const type = instances.find((i) => i.attr === attr)?.attribute.type ?? 'Property';
       const series: Record<string, unknown> = { type };
       for (const method of Object.keys(list[0].values)) {
-        series[method] = list.map((b) => [b.values[method] ?? null, b.startAt, b.endAt]);
+        series[method] = list.map((b) => [b.values[method] ?? null, dateTime(b.startAt), dateTime(b.endAt)]);
       }
       out[terms.compact(attr)] = series;
     }
     return out;
   }
   const byAttr = new Map<string, TemporalInstance[]>();
+  for (const [attr, type] of Object.entries(options.emptyAttributes ?? {})) {
+    const name = terms.compact(attr);
+    out[name] = options.format === 'temporalValues' ? { type, [VALUES_MEMBER[type]]: [] } : [];
+  }
   for (const i of instances) {
     let list = byAttr.get(i.attr);
     if (!list) byAttr.set(i.attr, (list = []));
@@ -126,7 +144,10 @@ export function compactTemporalEntity(
       const series = [...groups.values()].map((g) => {
         const first = g[0].attribute;
         const s: Record<string, unknown> = { type: first.type };
-        s[VALUES_MEMBER[first.type]] = g.map((i) => [mainValue(i.attribute, terms), timeOf(i, options.timeproperty)]);
+        s[VALUES_MEMBER[first.type]] = g.map((i) => [
+          mainValue(i.attribute, terms),
+          dateTime(timeOf(i, options.timeproperty)),
+        ]);
         if (first.datasetId) s.datasetId = first.datasetId;
         return s;
       });
@@ -139,7 +160,10 @@ export function compactTemporalEntity(
         attribute.createdAt = i.createdAt;
         attribute.modifiedAt = i.modifiedAt;
       }
-      const compacted = compactInstances([attribute], terms, 'normalized', { sysAttrs: options.sysAttrs, lang: options.lang }) as Record<string, unknown>;
+      const compacted = compactInstances([attribute], terms, 'normalized', {
+        sysAttrs: options.sysAttrs,
+        lang: options.lang,
+      }) as Record<string, unknown>;
       return { ...compacted, instanceId: i.instanceId };
     });
   }
@@ -151,7 +175,8 @@ function timeOf(i: TemporalInstance, p: TemporalCompactOptions['timeproperty']):
   return p === 'createdAt' ? i.createdAt : i.modifiedAt;
 }
 
-const DURATION = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const DURATION =
+  /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /**
  * ISO 8601 duration -> milliseconds. Years and months have no fixed length; they count as 365
@@ -162,7 +187,8 @@ const DURATION = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)
  */
 export function parseDuration(text: string): Result<number> {
   const m = DURATION.exec(text);
-  if (!m || text === 'P' || text.endsWith('T')) return fail('BadRequestData', `'${text}' is not an ISO 8601 duration`);
+  if (!m || text === 'P' || text.endsWith('T'))
+    return fail('BadRequestData', `'${text}' is not an ISO 8601 duration`);
   const [y, mo, w, d, h, mi, s] = m.slice(1).map((x) => (x ? Number(x) : 0));
   const ms = ((((y * 365 + mo * 30 + w * 7 + d) * 24 + h) * 60 + mi) * 60 + s) * 1000;
   return ok(ms);
@@ -179,10 +205,16 @@ export interface TemporalEntityInput {
  * Parses a temporal entity (or a fragment of one for "add attributes"): unlike an entity, an
  * attribute may hold many instances with the same datasetId, one per point in time.
  */
-export function parseTemporalEntity(body: unknown, terms: TermMap, requireHeader: boolean): Result<TemporalEntityInput> {
+export function parseTemporalEntity(
+  body: unknown,
+  terms: TermMap,
+  requireHeader: boolean,
+): Result<TemporalEntityInput> {
   const header = parseEntity(
     body !== null && typeof body === 'object' && !Array.isArray(body)
-      ? Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => ENTITY_CORE_MEMBERS.has(k)))
+      ? Object.fromEntries(
+          Object.entries(body as Record<string, unknown>).filter(([k]) => ENTITY_CORE_MEMBERS.has(k)),
+        )
       : body,
     terms,
     { requireId: requireHeader, requireType: requireHeader },
@@ -196,7 +228,8 @@ export function parseTemporalEntity(body: unknown, terms: TermMap, requireHeader
     for (const item of list) {
       const parsed = parseAttributeInstances(name, item, terms);
       if (!parsed.ok) return parsed;
-      for (const attribute of parsed.value.instances) out.instances.push({ attr: parsed.value.iri, attribute });
+      for (const attribute of parsed.value.instances)
+        out.instances.push({ attr: parsed.value.iri, attribute });
     }
   }
   return ok(out);

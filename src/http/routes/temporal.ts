@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   createTemporalBroker,
+  MAX_INSTANCES_PER_ATTRIBUTE,
   type TemporalBroker,
   type TemporalEntityResult,
   type TemporalQuery,
@@ -192,25 +193,34 @@ function render(result: TemporalEntityResult, ctx: ReadContext, req: TemporalReq
       includeId: req.includeId,
       includeType: req.includeType,
       context,
+      emptyAttributes: result.emptyAttributes,
     },
   );
 }
 
-/** Long histories come in pages: 206 with the time range this page covers (clause 6.3.10). */
-function contentRange(results: TemporalEntityResult[], req: TemporalRequest): string | undefined {
-  if (!results.some((r) => r.truncated)) return undefined;
-  const times = results
-    .flatMap((r) => r.instances.map((i) => i.attribute.observedAt ?? i.modifiedAt))
-    .filter(Boolean) as string[];
-  times.sort();
-  const start = times[0];
-  const end = times[times.length - 1];
-  const lastN = req.query.lastN ?? '*';
-  return `date-time ${start}-${end}/${lastN}`;
+type TemporalRange = NonNullable<Awaited<ReturnType<TemporalBroker['query']>>['range']>;
+
+/** `Content-Range: date-time <start>-<end>/<size>` of a page of a long history (clause 6.3.10). */
+function contentRange(range: TemporalRange): string {
+  const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return `date-time ${at(range.startMs)}-${at(range.endMs)}/${range.size}`;
+}
+
+/**
+ * The page size of temporal pagination in instances per attribute, read once at start-up from
+ * TWINBOX_TEMPORAL_PAGE_INSTANCES (default: a week of minute readings fits one page).
+ */
+function pageSizeFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return MAX_INSTANCES_PER_ATTRIBUTE;
+  if (!/^[1-9]\d*$/.test(value))
+    throw new Error(`TWINBOX_TEMPORAL_PAGE_INSTANCES must be a positive integer, got '${value}'`);
+  return Number(value);
 }
 
 export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const temporal: TemporalBroker = createTemporalBroker(deps.broker.store);
+  const temporal: TemporalBroker = createTemporalBroker(deps.broker.store, {
+    maxInstancesPerAttribute: pageSizeFromEnv(process.env.TWINBOX_TEMPORAL_PAGE_INSTANCES),
+  });
 
   function entityId(request: FastifyRequest<{ Params: { entityId: string } }>): string {
     const id = request.params.entityId;
@@ -224,14 +234,14 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     req: TemporalRequest,
     results: TemporalEntityResult[],
     single: boolean,
+    range: TemporalRange | undefined,
   ) {
     setContextHeaders(
       reply,
       ctx.type === 'application/geo+json' ? 'application/json' : ctx.type,
       ctx.contextUrl,
     );
-    const range = contentRange(results, req);
-    if (range) reply.code(206).header('content-range', range);
+    if (range) reply.code(206).header('content-range', contentRange(range));
     const body = results.map((r) => render(r, ctx, req));
     return reply.send(single ? body[0] : body);
   }
@@ -252,9 +262,9 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const tenant = await readableTenant(request, deps.broker);
     const ctx = await readContext(request, deps, false);
     const req = parseTemporalParams(request.query as Params, ctx.terms, false);
-    const { results, count } = await temporal.query(tenant, req.query);
+    const { results, count, range } = await temporal.query(tenant, req.query);
     if (count !== undefined) reply.header('ngsild-results-count', String(count));
-    return sendResults(reply, ctx, req, results, false);
+    return sendResults(reply, ctx, req, results, false, range);
   });
 
   app.post('/temporal/entityOperations/query', async (request, reply) => {
@@ -294,15 +304,10 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     const ctx = await readContext(request, deps, false);
     const req = parseTemporalParams(params, terms, false);
-    const { results, count } = await temporal.query(tenant, req.query);
+    const { results, count, range } = await temporal.query(tenant, req.query);
     if (count !== undefined) reply.header('ngsild-results-count', String(count));
-    return sendResults(
-      reply,
-      { ...ctx, terms, contextUrl: typeof context === 'string' ? context : ctx.contextUrl },
-      req,
-      results,
-      false,
-    );
+    const used = { ...ctx, terms, contextUrl: typeof context === 'string' ? context : ctx.contextUrl };
+    return sendResults(reply, used, req, results, false, range);
   });
 
   app.get<{ Params: { entityId: string } }>('/temporal/entities/:entityId', async (request, reply) => {
@@ -310,11 +315,11 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
     const tenant = await readableTenant(request, deps.broker);
     const ctx = await readContext(request, deps, false);
     const req = parseTemporalParams(request.query as Params, ctx.terms, true);
-    const result = unwrap(await temporal.retrieve(tenant, id, req.query));
+    const { result, range } = unwrap(await temporal.retrieve(tenant, id, req.query));
     if (req.query.attrs && result.instances.length === 0 && result.aggregates.length === 0) {
       unwrap(fail('ResourceNotFound', `temporal entity '${id}' has none of the requested attributes`));
     }
-    return sendResults(reply, ctx, req, [result], true);
+    return sendResults(reply, ctx, req, [result], true, range);
   });
 
   app.delete<{ Params: { entityId: string } }>('/temporal/entities/:entityId', async (request, reply) => {

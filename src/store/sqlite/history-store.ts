@@ -61,7 +61,11 @@ interface InstanceRow {
   doc: string | null;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Whole-second times without a `.000` fraction, as clients write them (`2020-08-01T12:03:00Z`). */
+function iso(ms: number): string {
+  const text = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? `${text.slice(0, -5)}Z` : text;
+}
 const ROW =
   'i.iid, s.entity_id, s.attr, s.dataset_id, i.observed_at, i.created_at, i.modified_at, i.num, i.doc';
 
@@ -360,7 +364,8 @@ export class SqliteHistoryStore implements HistoryStore {
     tenant: Tenant,
     query: InstanceQuery,
   ): { instances: AttributeInstance[]; truncated: Map<string, boolean> } {
-    const n = Math.min(query.lastN ?? 1, query.maxPerAttribute);
+    // one more than a page holds tells a cut series (clause 6.3.10) from one that just fits
+    const n = Math.min(query.lastN ?? 1, query.maxPerAttribute + 1);
     const params: unknown[] = [];
     const where = this.seriesFilter(tenant, query.entityIds, query.attrs, query.datasetIds, params);
     const series = this.db
@@ -375,11 +380,16 @@ export class SqliteHistoryStore implements HistoryStore {
        FROM instance i WHERE i.sid = ? AND ${time} ORDER BY i.observed_at DESC, i.iid DESC LIMIT ?`,
     );
     const instances: AttributeInstance[] = [];
+    const truncated = new Map<string, boolean>();
     for (const s of series) {
       const rows = newest.all(s.entity_id, s.attr, s.dataset_id, s.sid, ...timeParams, n);
+      if (rows.length > query.maxPerAttribute) {
+        rows.length = query.maxPerAttribute;
+        truncated.set(`${s.entity_id}\u0000${s.attr}`, true);
+      }
       for (let i = rows.length - 1; i >= 0; i--) instances.push(decode(rows[i]));
     }
-    return { instances, truncated: new Map() };
+    return { instances, truncated };
   }
 
   async aggregate(tenant: Tenant, q: AggregateQuery): Promise<AggregateBucket[]> {
