@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import {
+  type Attribute,
   bboxOf,
   candidateBBox,
   compareByOrder,
@@ -89,6 +90,7 @@ export class SqliteStore implements Store {
       delete: db.prepare('DELETE FROM entity WHERE pk = ?'),
       delTypes: db.prepare('DELETE FROM entity_type WHERE pk = ?'),
       delValues: db.prepare('DELETE FROM attr_value WHERE pk = ?'),
+      delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND attr = ?'),
       addValue: db.prepare('INSERT INTO attr_value (pk, tenant, attr, num, str) VALUES (?, ?, ?, ?, ?)'),
       addType: db.prepare('INSERT OR IGNORE INTO entity_type (tenant, type, id, pk) VALUES (?, ?, ?, ?)'),
       geoRefs: db.prepare<[number], { gid: number }>('SELECT gid FROM geo_ref WHERE pk = ?'),
@@ -266,12 +268,12 @@ export class SqliteStore implements Store {
         if (pk === undefined) {
           newPk = (this.stmts.insert.get(tenant, w.id, doc) as { pk: number }).pk;
           pks.set(w.id, newPk);
+          this.index(tenant, newPk, w.entity);
         } else {
           this.stmts.update.run(doc, pk);
-          this.clearIndexes(pk);
+          this.reindex(tenant, pk, before!, w.entity);
           newPk = pk;
         }
-        this.index(tenant, newPk, w.entity);
         current.set(w.id, w.entity);
         changes.push({ id: w.id, before, after: w.entity });
       }
@@ -290,16 +292,59 @@ export class SqliteStore implements Store {
 
   private index(tenant: Tenant, pk: number, entity: Entity): void {
     for (const type of entity.type) this.stmts.addType.run(tenant, type, entity.id, pk);
+    for (const [attr, instances] of Object.entries(entity.attrs)) this.indexValues(tenant, pk, attr, instances);
+    this.indexGeometry(pk, entity);
+  }
+
+  private indexValues(tenant: Tenant, pk: number, attr: string, instances: Attribute[]): void {
+    for (const inst of instances) {
+      const v = inst.type === 'Relationship' ? inst.object : inst.value;
+      if (typeof v === 'number' && Number.isFinite(v)) this.stmts.addValue.run(pk, tenant, attr, v, null);
+      else if (typeof v === 'string' && v.length <= 256) this.stmts.addValue.run(pk, tenant, attr, null, v);
+    }
+  }
+
+  private indexGeometry(pk: number, entity: Entity): void {
     for (const [attr, instances] of Object.entries(entity.attrs)) {
       for (const inst of instances) {
-        const v = inst.type === 'Relationship' ? inst.object : inst.value;
-        if (typeof v === 'number' && Number.isFinite(v)) this.stmts.addValue.run(pk, tenant, attr, v, null);
-        else if (typeof v === 'string' && v.length <= 256) this.stmts.addValue.run(pk, tenant, attr, null, v);
         if (inst.type !== 'GeoProperty') continue;
         const [minX, minY, maxX, maxY] = bboxOf(inst.value as GeoJsonGeometry);
         const { gid } = this.stmts.addGeoRef.get(pk, attr) as { gid: number };
         this.stmts.addGeoBox.run(gid, minX, maxX, minY, maxY);
       }
+    }
+  }
+
+  /**
+   * An update touches only the index rows whose source changed: a partial update of one
+   * attribute rewrites that attribute's value rows, not the whole entity's.
+   */
+  private reindex(tenant: Tenant, pk: number, before: Entity, after: Entity): void {
+    if (before.type.length !== after.type.length || before.type.some((t, i) => t !== after.type[i])) {
+      this.stmts.delTypes.run(pk);
+      for (const type of after.type) this.stmts.addType.run(tenant, type, after.id, pk);
+    }
+    const names = new Set([...Object.keys(before.attrs), ...Object.keys(after.attrs)]);
+    let geometryChanged = false;
+    for (const name of names) {
+      const a = before.attrs[name];
+      const b = after.attrs[name];
+      if (a === b) continue;
+      const scalar = (list: Attribute[] | undefined) =>
+        (list ?? []).map((i) => (i.type === 'Relationship' ? i.object : i.value)).map((v) => (typeof v === 'object' ? null : v));
+      const sa = scalar(a);
+      const sb = scalar(b);
+      if (sa.length !== sb.length || sa.some((v, i) => v !== sb[i])) {
+        this.stmts.delValuesOf.run(pk, name);
+        if (b) this.indexValues(tenant, pk, name, b);
+      }
+      const geo = (list: Attribute[] | undefined) => JSON.stringify((list ?? []).filter((i) => i.type === 'GeoProperty').map((i) => i.value));
+      if (!geometryChanged && geo(a) !== geo(b)) geometryChanged = true;
+    }
+    if (geometryChanged) {
+      for (const { gid } of this.stmts.geoRefs.all(pk)) this.stmts.delGeoBox.run(gid);
+      this.stmts.delGeoRef.run(pk);
+      this.indexGeometry(pk, after);
     }
   }
 
