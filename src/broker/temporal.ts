@@ -110,6 +110,7 @@ function instantOf(i: TemporalInstance, p: TimeFilter['timeproperty']): number {
  * (or the newest instance) to the latest first instance of a cut attribute.
  */
 function paginate(results: TemporalEntityResult[], q: TemporalQuery): TemporalRange | undefined {
+  if (!results.some((r) => r.truncated.size > 0)) return undefined;
   const p = q.timeproperty;
   const backwards = q.lastN !== undefined;
   let oldest = Number.POSITIVE_INFINITY;
