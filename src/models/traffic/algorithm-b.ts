@@ -92,7 +92,7 @@ function createState(p: Problem): State {
 }
 
 function setFlow(s: State, a: number, v: number): void {
-  const f = v > 0 ? v : 0;
+  const f = Math.max(v, 0);
   s.x[a] = f;
   if (s.quartic[a] === 1) {
     const k = s.k4[a];
@@ -126,9 +126,10 @@ function initialBushes(s: State, sp: ShortestPaths): void {
   const { p, n, m, bushFlow, inBush, topo, topoCount } = s;
   const nodeFlow = new Float64Array(n);
   refreshCosts(s);
+  const cost = s.cost;
   for (let k = 0; k < p.root.length; k++) {
     const base = k * m;
-    sp.run(p, s.cost, p.root[k], p.firstThru, p.zone[k]);
+    sp.run(p, cost, p.root[k], p.firstThru, p.zone[k]);
     nodeFlow.fill(0);
     for (let e = p.odStart[k]; e < p.odStart[k + 1]; e++) nodeFlow[p.odDest[e]] += p.odTrips[e];
     for (let t = sp.settled - 1; t > 0; t--) {
@@ -354,16 +355,22 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
   initialBushes(s, sp);
 
   const log: IterationLog[] = [];
-  let gap = Number.POSITIVE_INFINITY;
+  // The all-or-nothing start's gap sets the first iteration's threshold.
+  const start = measureGap(p, s.x, s.cost, sp);
+  let gap = start.relativeGap;
   let iter = 0;
-  let lastTstt = 0;
+  let lastSptt = start.sptt;
+  let stalled = false;
   const excess = new Float64Array(K);
   let demandTotal = 0;
   for (let e = 0; e < p.odTrips.length; e++) demandTotal += p.odTrips[e];
   while (iter < opts.maxIterations) {
     iter++;
-    const threshold =
-      iter === 1 ? 0 : (THRESHOLD_SHARE * Math.max(gap * GAP_STEP, opts.gap) * lastTstt) / demandTotal;
+    // The mean shortest path cost scales the threshold (TSTT would not do: under elastic demand
+    // it includes stay-home links at prohibitive cost). An iteration without progress drops it.
+    const threshold = stalled
+      ? 0
+      : (THRESHOLD_SHARE * Math.max(gap * GAP_STEP, opts.gap) * lastSptt) / demandTotal;
     for (let k = 0; k < K; k++) {
       updateBush(s, k);
       excess[k] = shiftFlows(s, k, threshold);
@@ -380,9 +387,15 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
     }
     sumFlows(s);
     const measured = measureGap(p, s.x, s.cost, sp);
+    stalled = !(measured.relativeGap < gap);
     gap = measured.relativeGap;
-    lastTstt = measured.tstt;
-    const entry = { iteration: iter, relativeGap: gap, objective: beckmann(p.costs, s.x), elapsedMs: elapsed() };
+    lastSptt = measured.sptt;
+    const entry = {
+      iteration: iter,
+      relativeGap: gap,
+      objective: beckmann(p.costs, s.x),
+      elapsedMs: elapsed(),
+    };
     log.push(entry);
     opts.onIteration?.(entry);
     if (gap <= opts.gap || entry.elapsedMs >= opts.maxMs) break;

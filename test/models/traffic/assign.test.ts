@@ -89,7 +89,8 @@ function checkBestKnown(c: Case): void {
   assert.ok(err < 1e-4, `${c.name} flow error ${err}`);
   assert.deepEqual(r.unreachable, []);
   assert.equal(r.log.length, r.iterations);
-  assert.equal(r.log[r.log.length - 1].relativeGap, r.relativeGap);
+  // The final gap is measured again on the returned flows: same value up to rounding.
+  assert.ok(Math.abs(r.log[r.log.length - 1].relativeGap - r.relativeGap) < 1e-14);
 }
 
 test('SiouxFalls: Algorithm B reaches 1e-10 with the best-known objective and flows', () =>
@@ -107,8 +108,8 @@ for (const c of [ANAHEIM, CHICAGO]) {
 test('SiouxFalls: TSTT, link costs and OD costs are consistent with the flows', () => {
   const { network, demand } = load(SIOUX);
   const r = assign(network, demand, { gap: 1e-10 });
-  // README anchor: TSTT 7,480,225.3449.
-  assert.ok(Math.abs(r.tstt - 7480225.3449) < 1e-3);
+  // README anchor: TSTT 7,480,225.3449; TSTT moves with the flows, to first order in them.
+  assert.ok(Math.abs(r.tstt - 7480225.3449) / 7480225.3449 < 1e-8, `TSTT ${r.tstt}`);
   let tstt = 0;
   let sptt = 0;
   for (let a = 0; a < network.linkCount; a++) tstt += r.flow[a] * r.cost[a];
@@ -166,12 +167,16 @@ test('elastic demand: rigidity 1 is fixed demand; lower rigidity keeps fewer tri
   const rigid = assign(network, demand, { gap: 1e-10, rigidity: 1 });
   assert.deepEqual(rigid.flow, fixed.flow);
   assert.equal(rigid.objective, fixed.objective);
-  // Nearly rigid: close to fixed demand.
-  const near = assign(network, demand, { gap: 1e-10, rigidity: 0.999999 });
+  // Nearly rigid (elasticity 0.001): close to fixed demand.
+  const near = assign(network, demand, { gap: 1e-10, rigidity: 0.999 });
   assert.ok(near.relativeGap <= 1e-10);
   let moved = 0;
-  for (let a = 0; a < network.linkCount; a++) moved = Math.max(moved, Math.abs(near.flow[a] - fixed.flow[a]));
-  assert.ok(moved < 5, `flows moved by ${moved}`);
+  let largest = 0;
+  for (let a = 0; a < network.linkCount; a++) {
+    moved = Math.max(moved, Math.abs(near.flow[a] - fixed.flow[a]));
+    largest = Math.max(largest, fixed.flow[a]);
+  }
+  assert.ok(moved > 0 && moved < 1e-2 * largest, `flows moved by ${moved}`);
   const loose = assign(network, demand, { gap: 1e-10, rigidity: 0.7 });
   const strict = assign(network, demand, { gap: 1e-10, rigidity: 0.9 });
   assert.ok(loose.relativeGap <= 1e-10 && strict.relativeGap <= 1e-10);
