@@ -277,7 +277,10 @@ export class SqliteStore implements Store {
         current.set(w.id, w.entity);
         changes.push({ id: w.id, before, after: w.entity });
       }
-      if (changes.length > 0) for (const hook of this.writeHooks) hook(tenant, changes);
+      if (changes.length > 0) {
+        this.summaryCache.delete(tenant);
+        for (const hook of this.writeHooks) hook(tenant, changes);
+      }
       return { result: plan.result, changes };
     });
     return run.immediate();
@@ -349,6 +352,16 @@ export class SqliteStore implements Store {
   }
 
   async typeSummaries(tenant: Tenant): Promise<TypeSummary[]> {
+    // discovery reads every document; a twin is read far more often than its types change, so the
+    // answer is kept until the next write of the tenant
+    const cached = this.summaryCache.get(tenant);
+    if (cached) return cached;
+    const summaries = this.computeTypeSummaries(tenant);
+    this.summaryCache.set(tenant, summaries);
+    return summaries;
+  }
+
+  private computeTypeSummaries(tenant: Tenant): TypeSummary[] {
     const byType = new Map<string, TypeSummary>();
     const rows = this.db
       .prepare<[string, string], { type: string; name: string | null; atype: string | null; n: number }>(
@@ -373,6 +386,8 @@ export class SqliteStore implements Store {
     }
     return [...byType.values()].sort((a, b) => (a.type < b.type ? -1 : 1));
   }
+
+  private readonly summaryCache = new Map<Tenant, TypeSummary[]>();
 
   async tenantExists(tenant: Tenant): Promise<boolean> {
     return this.stmts.hasTenant.get(tenant) !== undefined;
