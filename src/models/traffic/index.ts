@@ -17,6 +17,17 @@ export {
   type ZoneCentroid,
 } from './geojson-network.ts';
 export {
+  type AppliedScenario,
+  type Area,
+  applyInterventions,
+  type Checked,
+  type Intervention,
+  type InterventionDocument,
+  type LinkSelection,
+  type NetworkUnits,
+  parseInterventions,
+} from './interventions.ts';
+export {
   buildDemand,
   buildNetwork,
   type Demand,
@@ -27,6 +38,16 @@ export {
   nodeIndex,
 } from './network.ts';
 export type { CostFunction, UnreachablePair } from './problem.ts';
+export {
+  type LinkComparison,
+  type LinkStatus,
+  type RowRun,
+  type RunTotals,
+  runScenario,
+  type ScenarioComparison,
+  type ScenarioOptions,
+  type UnreachableTrips,
+} from './scenario.ts';
 export {
   parseTntpFlow,
   parseTntpNet,
