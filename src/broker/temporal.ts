@@ -182,8 +182,11 @@ export function createTemporalBroker(store: Store, options: TemporalBrokerOption
     const current = await store.getEntity(tenant, record.id);
     if (current) return current;
     const attrs: Record<string, Attribute[]> = {};
-    for (const i of await history.latestInstances(tenant, [record.id]))
-      (attrs[i.attr] ??= []).push(i.attribute);
+    for (const i of await history.latestInstances(tenant, [record.id])) {
+      const list = attrs[i.attr];
+      if (list) list.push(i.attribute);
+      else attrs[i.attr] = [i.attribute];
+    }
     return { id: record.id, type: record.type, attrs };
   }
 

@@ -107,9 +107,9 @@ export function compactTemporalEntity(
   if (options.format === 'aggregatedValues') {
     const byAttr = new Map<string, TemporalAggregate[]>();
     for (const a of aggregates) {
-      let list = byAttr.get(a.attr);
-      if (!list) byAttr.set(a.attr, (list = []));
-      list.push(a);
+      const list = byAttr.get(a.attr);
+      if (list) list.push(a);
+      else byAttr.set(a.attr, [a]);
     }
     for (const [attr, list] of byAttr) {
       const type = instances.find((i) => i.attr === attr)?.attribute.type ?? 'Property';
@@ -127,9 +127,9 @@ export function compactTemporalEntity(
     out[name] = options.format === 'temporalValues' ? { type, [VALUES_MEMBER[type]]: [] } : [];
   }
   for (const i of instances) {
-    let list = byAttr.get(i.attr);
-    if (!list) byAttr.set(i.attr, (list = []));
-    list.push(i);
+    const list = byAttr.get(i.attr);
+    if (list) list.push(i);
+    else byAttr.set(i.attr, [i]);
   }
   for (const [attr, list] of byAttr) {
     const name = terms.compact(attr);
@@ -137,9 +137,9 @@ export function compactTemporalEntity(
       const groups = new Map<string, TemporalInstance[]>();
       for (const i of list) {
         const key = i.attribute.datasetId ?? '';
-        let g = groups.get(key);
-        if (!g) groups.set(key, (g = []));
-        g.push(i);
+        const g = groups.get(key);
+        if (g) g.push(i);
+        else groups.set(key, [i]);
       }
       const series = [...groups.values()].map((g) => {
         const first = g[0].attribute;

@@ -74,7 +74,8 @@ function observations(entities: Json[], representation: string | undefined): num
     for (const attr of ['speed', 'fuelLevel']) {
       const member = (entity as Obj)[attr];
       assert.ok(member !== undefined, `${attr} missing in ${JSON.stringify(entity).slice(0, 200)}`);
-      const list = representation === 'temporalValues' ? ((member as Obj).values as Json[]) : (member as Json[]);
+      const list =
+        representation === 'temporalValues' ? ((member as Obj).values as Json[]) : (member as Json[]);
       for (const item of list) {
         const at = representation === 'temporalValues' ? (item as Json[])[1] : (item as Obj).observedAt;
         times.push(Date.parse(at as string));
@@ -100,31 +101,94 @@ function expectPage(res: EtsiResponse, entities: Json[], expected: Expected): vo
   const lrt = Math.min(Date.parse(TIME_AFTER), ...times);
   const mrt = Math.max(Date.parse(TIME_BEFORE), ...times);
   const resolve = (t: string) => (t === LRT ? lrt : t === MRT ? mrt : Date.parse(t));
-  if (expected.rangeStart) assert.equal(Date.parse(m[2]), resolve(expected.rangeStart), `range start of '${header}'`);
-  if (expected.rangeEnd) assert.equal(Date.parse(m[3]), resolve(expected.rangeEnd), `range end of '${header}'`);
+  if (expected.rangeStart)
+    assert.equal(Date.parse(m[2]), resolve(expected.rangeStart), `range start of '${header}'`);
+  if (expected.rangeEnd)
+    assert.equal(Date.parse(m[3]), resolve(expected.rangeEnd), `range end of '${header}'`);
   if (expected.size) assert.equal(m[4], expected.size, `size of '${header}'`);
 }
 
 // 020_13 Retrieve Temporal Evolution of an Entity, paginated ------------------------------------
 
 const RETRIEVE: Array<[string, Expected]> = [
-  ['020_13_01 Retrieve An Entity With 20 Instances On Two Attributes', { size: '*', rangeStart: LRT, rangeEnd: MRT }],
+  [
+    '020_13_01 Retrieve An Entity With 20 Instances On Two Attributes',
+    { size: '*', rangeStart: LRT, rangeEnd: MRT },
+  ],
   ['020_13_02 Retrieve The Entity With lastN', { lastN: '20', size: '20', rangeStart: MRT, rangeEnd: LRT }],
-  ['020_13_03 Retrieve The Entity With lastN And Timerel Before', { lastN: '20', size: '20', timerel: 'before', timeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT }],
-  ['020_13_04 Retrieve The Entity With lastN And Timerel Between', { lastN: '20', timerel: 'between', timeAt: TIME_BEFORE, endTimeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT }],
-  ['020_13_05 Retrieve The Entity With lastN And Timerel After', { lastN: '20', size: '20', timerel: 'after', timeAt: TIME_BEFORE, rangeStart: MRT, rangeEnd: LRT }],
-  ['020_13_06 Retrieve The Entity With Timerel Before', { timerel: 'before', size: '*', timeAt: TIME_AFTER, rangeEnd: MRT }],
-  ['020_13_07 Retrieve The Entity With Timerel Between', { timerel: 'between', timeAt: TIME_BEFORE, endTimeAt: TIME_AFTER, rangeStart: TIME_BEFORE, rangeEnd: MRT }],
-  ['020_13_08 Retrieve The Entity With Timerel After', { timerel: 'after', timeAt: TIME_BEFORE, rangeStart: TIME_BEFORE, rangeEnd: MRT }],
-  ['020_13_09 Retrieve The Entity With temporalValues And Timerel After', { representation: 'temporalValues', timerel: 'after', timeAt: TIME_BEFORE, rangeStart: TIME_BEFORE, rangeEnd: MRT }],
-  ['020_13_10 Retrieve The Entity With temporalValues, lastN And Timerel Between', { representation: 'temporalValues', lastN: '20', timerel: 'between', timeAt: TIME_BEFORE, endTimeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT }],
+  [
+    '020_13_03 Retrieve The Entity With lastN And Timerel Before',
+    { lastN: '20', size: '20', timerel: 'before', timeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT },
+  ],
+  [
+    '020_13_04 Retrieve The Entity With lastN And Timerel Between',
+    {
+      lastN: '20',
+      timerel: 'between',
+      timeAt: TIME_BEFORE,
+      endTimeAt: TIME_AFTER,
+      rangeStart: TIME_AFTER,
+      rangeEnd: LRT,
+    },
+  ],
+  [
+    '020_13_05 Retrieve The Entity With lastN And Timerel After',
+    { lastN: '20', size: '20', timerel: 'after', timeAt: TIME_BEFORE, rangeStart: MRT, rangeEnd: LRT },
+  ],
+  [
+    '020_13_06 Retrieve The Entity With Timerel Before',
+    { timerel: 'before', size: '*', timeAt: TIME_AFTER, rangeEnd: MRT },
+  ],
+  [
+    '020_13_07 Retrieve The Entity With Timerel Between',
+    {
+      timerel: 'between',
+      timeAt: TIME_BEFORE,
+      endTimeAt: TIME_AFTER,
+      rangeStart: TIME_BEFORE,
+      rangeEnd: MRT,
+    },
+  ],
+  [
+    '020_13_08 Retrieve The Entity With Timerel After',
+    { timerel: 'after', timeAt: TIME_BEFORE, rangeStart: TIME_BEFORE, rangeEnd: MRT },
+  ],
+  [
+    '020_13_09 Retrieve The Entity With temporalValues And Timerel After',
+    {
+      representation: 'temporalValues',
+      timerel: 'after',
+      timeAt: TIME_BEFORE,
+      rangeStart: TIME_BEFORE,
+      rangeEnd: MRT,
+    },
+  ],
+  [
+    '020_13_10 Retrieve The Entity With temporalValues, lastN And Timerel Between',
+    {
+      representation: 'temporalValues',
+      lastN: '20',
+      timerel: 'between',
+      timeAt: TIME_BEFORE,
+      endTimeAt: TIME_AFTER,
+      rangeStart: TIME_AFTER,
+      rangeEnd: LRT,
+    },
+  ],
 ];
 
 for (const [name, expected] of RETRIEVE) {
   etsiCase(name, async (broker) => {
     const id = await created(broker, TWENTY);
     const { representation, timerel, timeAt, endTimeAt, lastN } = expected;
-    const res = await retrieveTemporal(broker, id, { options: representation, context: SUITE_CONTEXT, timerel, timeAt, endTimeAt, lastN });
+    const res = await retrieveTemporal(broker, id, {
+      options: representation,
+      context: SUITE_CONTEXT,
+      timerel,
+      timeAt,
+      endTimeAt,
+      lastN,
+    });
     expectStatus(res, 206);
     expectPage(res, [json(res)], expected);
   });
@@ -133,14 +197,65 @@ for (const [name, expected] of RETRIEVE) {
 // 021_15 Query Temporal Evolution of Entities, paginated ----------------------------------------
 
 const QUERY: Array<[string, Expected]> = [
-  ['021_15_01 Retrieve The Entity With lastN And Timerel Before', { lastN: '20', size: '20', timerel: 'before', timeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT }],
-  ['021_15_02 Retrieve The Entity With lastN And Timerel Between', { lastN: '20', timerel: 'between', timeAt: TIME_BEFORE, endTimeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT }],
-  ['021_15_03 Retrieve The Entity With lastN And Timerel After', { lastN: '20', size: '20', timerel: 'after', timeAt: TIME_BEFORE, rangeStart: MRT, rangeEnd: LRT }],
-  ['021_15_04 Retrieve The Entity With Timerel Before', { timerel: 'before', size: '*', timeAt: TIME_AFTER, rangeEnd: MRT }],
-  ['021_15_05 Retrieve The Entity With Timerel Between', { timerel: 'between', timeAt: TIME_BEFORE, endTimeAt: TIME_AFTER, rangeStart: TIME_BEFORE, rangeEnd: MRT }],
-  ['021_15_06 Retrieve The Entity With Timerel After', { timerel: 'after', timeAt: TIME_BEFORE, rangeStart: TIME_BEFORE, rangeEnd: MRT }],
-  ['021_15_07 Retrieve The Entity With temporalValues And Timerel After', { representation: 'temporalValues', timerel: 'after', timeAt: TIME_BEFORE, rangeStart: TIME_BEFORE, rangeEnd: MRT }],
-  ['021_15_08 Retrieve The Entity With temporalValues, lastN And Timerel Between', { representation: 'temporalValues', lastN: '20', timerel: 'between', timeAt: TIME_BEFORE, endTimeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT }],
+  [
+    '021_15_01 Retrieve The Entity With lastN And Timerel Before',
+    { lastN: '20', size: '20', timerel: 'before', timeAt: TIME_AFTER, rangeStart: TIME_AFTER, rangeEnd: LRT },
+  ],
+  [
+    '021_15_02 Retrieve The Entity With lastN And Timerel Between',
+    {
+      lastN: '20',
+      timerel: 'between',
+      timeAt: TIME_BEFORE,
+      endTimeAt: TIME_AFTER,
+      rangeStart: TIME_AFTER,
+      rangeEnd: LRT,
+    },
+  ],
+  [
+    '021_15_03 Retrieve The Entity With lastN And Timerel After',
+    { lastN: '20', size: '20', timerel: 'after', timeAt: TIME_BEFORE, rangeStart: MRT, rangeEnd: LRT },
+  ],
+  [
+    '021_15_04 Retrieve The Entity With Timerel Before',
+    { timerel: 'before', size: '*', timeAt: TIME_AFTER, rangeEnd: MRT },
+  ],
+  [
+    '021_15_05 Retrieve The Entity With Timerel Between',
+    {
+      timerel: 'between',
+      timeAt: TIME_BEFORE,
+      endTimeAt: TIME_AFTER,
+      rangeStart: TIME_BEFORE,
+      rangeEnd: MRT,
+    },
+  ],
+  [
+    '021_15_06 Retrieve The Entity With Timerel After',
+    { timerel: 'after', timeAt: TIME_BEFORE, rangeStart: TIME_BEFORE, rangeEnd: MRT },
+  ],
+  [
+    '021_15_07 Retrieve The Entity With temporalValues And Timerel After',
+    {
+      representation: 'temporalValues',
+      timerel: 'after',
+      timeAt: TIME_BEFORE,
+      rangeStart: TIME_BEFORE,
+      rangeEnd: MRT,
+    },
+  ],
+  [
+    '021_15_08 Retrieve The Entity With temporalValues, lastN And Timerel Between',
+    {
+      representation: 'temporalValues',
+      lastN: '20',
+      timerel: 'between',
+      timeAt: TIME_BEFORE,
+      endTimeAt: TIME_AFTER,
+      rangeStart: TIME_AFTER,
+      rangeEnd: LRT,
+    },
+  ],
 ];
 
 for (const [name, expected] of QUERY) {
@@ -148,10 +263,21 @@ for (const [name, expected] of QUERY) {
     await created(broker, TWENTY);
     await created(broker, SEP);
     const { representation, timerel, timeAt, endTimeAt, lastN } = expected;
-    const res = await queryTemporal(broker, { type: 'Vehicle', options: representation, context: SUITE_CONTEXT, timerel, timeAt, endTimeAt, lastN });
+    const res = await queryTemporal(broker, {
+      type: 'Vehicle',
+      options: representation,
+      context: SUITE_CONTEXT,
+      timerel,
+      timeAt,
+      endTimeAt,
+      lastN,
+    });
     expectStatus(res, 206);
     const body = json(res);
-    assert.ok(Array.isArray(body) && body.length === 2, `expected both vehicles, got ${res.text.slice(0, 300)}`);
+    assert.ok(
+      Array.isArray(body) && body.length === 2,
+      `expected both vehicles, got ${res.text.slice(0, 300)}`,
+    );
     expectPage(res, body, expected);
   });
 }
