@@ -105,10 +105,12 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** Runs `op` from `clients` concurrent loops for `seconds`; `unit` counts entities per op. */
+/** Operation numbers keep growing across runs, so a create never reuses an id. */
+let counter = 0;
+
 async function drive(clients: number, seconds: number, op: (i: number) => Promise<boolean>, unit = 1): Promise<Stats> {
   const latencies: number[] = [];
   let errors = 0;
-  let counter = 0;
   const end = performance.now() + seconds * 1000;
   const start = performance.now();
   await Promise.all(
