@@ -30,12 +30,13 @@ import {
   type Demand,
   type Network,
   parseGeoJsonNetwork,
+  parseInterventions,
   parseTntpNet,
   parseTntpNodes,
   parseTntpTrips,
+  runScenario,
+  type ScenarioComparison,
 } from '../models/traffic/index.ts';
-import { parseInterventions } from '../models/traffic/interventions.ts';
-import { runScenario, type ScenarioComparison } from '../models/traffic/scenario.ts';
 import { parseOptions, positiveNumber, requireString, runCommand, UsageError } from './args.ts';
 
 export const summary = 'compare a baseline and an intervention scenario: flows, times, emissions, districts';
