@@ -14,13 +14,30 @@ const MAX_ATTEMPTS = 12;
 // BIGINT (epoch ms, sequence numbers) fits a double until 2^53: parse it as a number, not a string
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Distinct statement texts that get a prepared statement of their own: query shapes repeat (one
+ * per combination of filters and list lengths), and a prepared one skips parsing and analysis.
+ * Past this many, further shapes run unnamed, so odd clients cannot grow every connection.
+ */
+const MAX_PREPARED_SHAPES = 500;
+
 export type Queryable = pg.ClientBase;
 
 export class PgDb {
+  private isReady = false;
+  private readonly shapes = new Map<string, string>();
+
   constructor(
     readonly pool: pg.Pool,
     private readonly ready: Promise<void>,
-  ) {}
+  ) {
+    ready.then(
+      () => {
+        this.isReady = true;
+      },
+      () => undefined,
+    );
+  }
 
   /** Runs one statement; a `name` makes it a prepared statement on each connection. */
   async query<R extends pg.QueryResultRow>(
@@ -28,9 +45,19 @@ export class PgDb {
     values: unknown[] = [],
     name?: string,
   ): Promise<R[]> {
-    await this.ready;
+    if (!this.isReady) await this.ready;
     const result = await this.pool.query<R>(name ? { name, text, values } : { text, values });
     return result.rows;
+  }
+
+  /** Runs a statement built at run time, prepared under a name of its own while there are few. */
+  async queryShape<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    let name = this.shapes.get(text);
+    if (name === undefined && this.shapes.size < MAX_PREPARED_SHAPES) {
+      name = `tb_shape_${this.shapes.size}`;
+      this.shapes.set(text, name);
+    }
+    return this.query<R>(text, values, name);
   }
 
   async rowCount(text: string, values: unknown[] = [], name?: string): Promise<number> {

@@ -56,7 +56,11 @@ export interface TemporalRow {
   m: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Whole-second times without a `.000` fraction, as clients write them and as on SQLite. */
+function iso(ms: number): string {
+  const text = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? `${text.slice(0, -5)}Z` : text;
+}
 
 function encode(attribute: Attribute): { num: number | null; doc: string | null } {
   const num = typeof attribute.value === 'number' && attribute.type === 'Property' ? attribute.value : null;

@@ -13,6 +13,7 @@
 import pg from 'pg';
 import {
   candidateBBox,
+  compareByOrder,
   type Entity,
   type EntityQueryRefinement,
   type GeoQuery,
@@ -29,11 +30,12 @@ import type {
   TypeSummary,
   WritePlan,
 } from '../store.ts';
+import { addAttrValues, emptyAttrValueRows, INDEXED_STRING_CHARS } from './attr-values.ts';
 import { PgDb } from './db.ts';
 import { historyRows, PostgresHistoryStore } from './history-store.ts';
 import { PostgresIngestionStore } from './ingestion-store.ts';
-import { qToSql, SqlParams } from './q-sql.ts';
-import { PostgresRegistrationStore } from './registration-store.ts';
+import { qIndexCandidates, qToSql, SqlParams } from './q-sql.ts';
+import { PostgresRegistrationStore, REGISTRATION_CHANNEL } from './registration-store.ts';
 import { migrate } from './schema.ts';
 import { PostgresSubscriptionStore, SUBSCRIPTION_CHANNEL } from './subscription-store.ts';
 
@@ -94,6 +96,10 @@ const WRITE_SQL = `WITH w AS (SELECT x.id, x.doc FROM jsonb_to_recordset($2::jso
   gdel AS (DELETE FROM entity_geo g USING w WHERE g.tenant = $1 AND g.entity_id = w.id),
   gins AS (INSERT INTO entity_geo (tenant, entity_id, attr, geom)
            SELECT $1, x.id, x.attr, ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326) FROM jsonb_to_recordset($3::jsonb) AS x(id text, attr text, g jsonb)),
+  vdel AS (DELETE FROM attr_value v USING w WHERE v.tenant = $1 AND v.entity_id = w.id),
+  vins AS (INSERT INTO attr_value (tenant, entity_id, attr, num, str)
+           SELECT $1, x.e, x.a, x.n, left(x.s, ${INDEXED_STRING_CHARS})
+           FROM unnest($7::text[], $8::text[], $9::float8[], $10::text[]) AS x(e, a, n, s)),
   hist AS (INSERT INTO attr_instance (tenant, entity_id, attr, dataset_id, observed_at, created_at, modified_at, num, doc)
            SELECT $1, x.e, x.a, x.d, x.o, x.c, x.m, x.n, x.j
            FROM jsonb_to_recordset($4::jsonb) AS x(e text, a text, d text, o bigint, c bigint, m bigint, n double precision, j text)),
@@ -179,9 +185,13 @@ export class PostgresStore implements Store {
   private async listen(): Promise<void> {
     if (this.closed) return;
     const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', () => this.subscriptions.remoteChanged());
+    client.on('notification', (msg) => {
+      if (msg.channel === REGISTRATION_CHANNEL) this.registrations.remoteChanged(msg.payload);
+      else this.subscriptions.remoteChanged();
+    });
     client.on('error', () => {
       this.subscriptions.listening = false;
+      this.registrations.listening = false;
       this.listener = undefined;
       client.end().catch(() => undefined);
       // until it is back, the notifier reloads subscriptions on every drain
@@ -190,7 +200,7 @@ export class PostgresStore implements Store {
     await client.connect().catch((err: Error) => {
       throw unreachable(this.url, err);
     });
-    await client.query(`LISTEN ${SUBSCRIPTION_CHANNEL}`);
+    await client.query(`LISTEN ${SUBSCRIPTION_CHANNEL}; LISTEN ${REGISTRATION_CHANNEL}`);
     if (this.closed) {
       await client.end();
       return;
@@ -198,6 +208,7 @@ export class PostgresStore implements Store {
     this.listener = client;
     this.subscriptions.listening = true;
     this.subscriptions.remoteChanged();
+    this.registrations.listening = true;
   }
 
   async getEntity(tenant: Tenant, id: string): Promise<Entity | undefined> {
@@ -211,16 +222,23 @@ export class PostgresStore implements Store {
 
   async queryEntities(tenant: Tenant, query: EntityQuery): Promise<QueryResult> {
     const p = new SqlParams([tenant]);
-    const where = ['e.tenant = $1'];
+    const where: string[] = [];
     const types = typesOf(query.type);
+    // Candidates come from the most selective index: ids, else a q term through attr_value
+    // (forced to drive the join, one primary-key probe per candidate), else the whole tenant.
+    let from = 'entity e';
+    const candidates =
+      query.ids && query.ids.length > 0 ? undefined : query.q && qIndexCandidates(query.q, p);
+    if (candidates) {
+      from = `(${candidates}) c CROSS JOIN LATERAL (SELECT e.id, e.types, e.doc FROM entity e WHERE e.tenant = $1 AND e.id = c.entity_id OFFSET 0) e`;
+    } else where.push('e.tenant = $1');
     if (types.exact) where.push(`e.types && ${p.add(types.exact)}::text[]`);
     if (query.ids && query.ids.length > 0) where.push(`e.id = ANY(${p.add(query.ids)}::text[])`);
     if (query.geoQ) where.push(geoSql(query.geoQ, p));
-    let from = 'entity e';
     if (query.q || (query.attrs && query.attrs.length > 0)) {
       // the attributes object is taken out of the document once per row (OFFSET 0 keeps the
       // subquery from being inlined): each term would otherwise detoast the whole document again
-      from = "entity e CROSS JOIN LATERAL (SELECT e.doc -> 'attrs' AS attrs OFFSET 0) a";
+      from += " CROSS JOIN LATERAL (SELECT e.doc -> 'attrs' AS attrs OFFSET 0) a";
       if (query.q) {
         const f = qToSql(query.q, 'a.attrs', p);
         if (f) where.push(f);
@@ -235,14 +253,19 @@ export class PostgresStore implements Store {
       scopeQ: query.scopeQ,
     };
     const needsRefine = Boolean(
-      refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopeQ,
+      refinement.type ||
+        refinement.q ||
+        refinement.geoQ ||
+        refinement.idPattern ||
+        refinement.scopeQ ||
+        query.orderBy,
     );
-    const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
+    const base = `FROM ${from} WHERE ${where.length > 0 ? where.join(' AND ') : 'true'}`;
     if (!needsRefine) {
       const limit = p.add(query.limit);
       const offset = p.add(query.offset);
       const total = query.count ? ', count(*) OVER ()::int AS total' : '';
-      const rows = await this.db.query<{ doc: Entity; total?: number }>(
+      const rows = await this.db.queryShape<{ doc: Entity; total?: number }>(
         `SELECT e.doc${total} ${base} ORDER BY e.id LIMIT ${limit} OFFSET ${offset}`,
         p.values,
       );
@@ -259,24 +282,33 @@ export class PostgresStore implements Store {
       }
       return result;
     }
-    // refine in id-ordered chunks (keyset pagination), stopping once the page is full
+    // refine in id-ordered chunks (keyset pagination), stopping once the page is full; sorting
+    // by attribute values needs every match, fine for the result sizes orderBy serves
+    const all = query.orderBy !== undefined || query.count === true;
     const entities: Entity[] = [];
     let matched = 0;
-    const chunk = query.count ? 2000 : Math.min(2000, Math.max(100, (query.limit + query.offset) * 2));
+    const chunk = all ? 2000 : Math.min(2000, Math.max(100, (query.limit + query.offset) * 2));
     const after = p.add('');
     const size = p.add(chunk);
     const sql = `SELECT e.id, e.doc ${base} AND e.id > ${after} ORDER BY e.id LIMIT ${size}`;
     const afterIndex = p.values.length - 2;
+    const sorted: Entity[] = [];
     for (;;) {
-      const rows = await this.db.query<{ id: string; doc: Entity }>(sql, p.values);
+      const rows = await this.db.queryShape<{ id: string; doc: Entity }>(sql, p.values);
       for (const row of rows) {
         if (!refineEntity(row.doc, refinement)) continue;
-        if (matched >= query.offset && entities.length < query.limit) entities.push(row.doc);
+        if (query.orderBy) sorted.push(row.doc);
+        else if (matched >= query.offset && entities.length < query.limit) entities.push(row.doc);
         matched++;
-        if (!query.count && entities.length >= query.limit) break;
+        if (!all && entities.length >= query.limit) break;
       }
-      if (rows.length < chunk || (!query.count && entities.length >= query.limit)) break;
+      if (rows.length < chunk || (!all && entities.length >= query.limit)) break;
       p.values[afterIndex] = rows[rows.length - 1].id;
+    }
+    if (query.orderBy) {
+      const keys = query.orderBy;
+      sorted.sort((a, b) => compareByOrder(a, b, keys));
+      entities.push(...sorted.slice(query.offset, query.offset + query.limit));
     }
     const result: QueryResult = { entities };
     if (query.count) result.count = matched;
@@ -315,6 +347,8 @@ export class PostgresStore implements Store {
       if (plan.writes.length > 0) {
         const docs = [...final].map(([id, doc]) => ({ id, doc }));
         const geos = [...final.values()].flatMap((e) => (e ? geoRows(e) : []));
+        const values = emptyAttrValueRows();
+        for (const e of final.values()) if (e) addAttrValues(values, e);
         const { instances, temporal } = historyRows(changes);
         const records = changes.map((ch) => {
           const r: { id: string; before?: Entity; after?: Entity } = { id: ch.id };
@@ -332,6 +366,10 @@ export class PostgresStore implements Store {
             JSON.stringify(instances),
             JSON.stringify(temporal),
             JSON.stringify(records),
+            values.entityIds,
+            values.attrs,
+            values.nums,
+            values.strs,
           ],
         });
       }
@@ -412,6 +450,7 @@ export class PostgresStore implements Store {
     this.closed = true;
     await this.ready.catch(() => undefined);
     this.subscriptions.listening = false;
+    this.registrations.listening = false;
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }

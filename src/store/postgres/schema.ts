@@ -5,16 +5,56 @@
  * the others wait and then find nothing left to do.
  */
 import type pg from 'pg';
+import type { Entity } from '../../ngsi/index.ts';
+import {
+  type AttrValueRows,
+  addAttrValues,
+  emptyAttrValueRows,
+  INDEXED_STRING_CHARS,
+} from './attr-values.ts';
 
 /** Arbitrary but fixed: the advisory lock key every twinbox node migrates under. */
 const MIGRATION_LOCK = 7_230_001;
 
+/** SQL, or work that needs the engine's own code (a backfill computed as writes compute it). */
+export type MigrationStep = string | ((client: pg.ClientBase) => Promise<void>);
+
 export interface MigrationPart {
   part: string;
-  steps: string[];
+  steps: MigrationStep[];
 }
 
-export const ENTITY_STEPS = [
+/** Entities read per round when the attribute value index is backfilled. */
+const BACKFILL_CHUNK = 1000;
+
+/** Inserts attribute value rows for `tenant`; strings keep their indexed prefix only. */
+export const INSERT_ATTR_VALUES = `INSERT INTO attr_value (tenant, entity_id, attr, num, str)
+  SELECT $1, x.e, x.a, x.n, left(x.s, ${INDEXED_STRING_CHARS}) FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS x(e, a, n, s)`;
+
+async function backfillAttrValues(client: pg.ClientBase): Promise<void> {
+  // no entity has the empty id, so ('', '') comes before every row
+  let after: [string, string] = ['', ''];
+  for (;;) {
+    const rows = await client.query<{ tenant: string; id: string; doc: Entity }>(
+      `SELECT tenant, id, doc FROM entity WHERE (tenant, id) > ($1, $2) ORDER BY tenant, id LIMIT ${BACKFILL_CHUNK}`,
+      after,
+    );
+    const byTenant = new Map<string, AttrValueRows>();
+    for (const r of rows.rows) {
+      let values = byTenant.get(r.tenant);
+      if (!values) byTenant.set(r.tenant, (values = emptyAttrValueRows()));
+      addAttrValues(values, r.doc);
+    }
+    for (const [tenant, v] of byTenant) {
+      await client.query(INSERT_ATTR_VALUES, [tenant, v.entityIds, v.attrs, v.nums, v.strs]);
+    }
+    if (rows.rows.length < BACKFILL_CHUNK) return;
+    const last = rows.rows[rows.rows.length - 1];
+    after = [last.tenant, last.id];
+  }
+}
+
+export const ENTITY_STEPS: MigrationStep[] = [
   `CREATE TABLE tenant (name TEXT COLLATE "C" PRIMARY KEY);
    CREATE TABLE entity (
      tenant TEXT COLLATE "C" NOT NULL,
@@ -45,6 +85,19 @@ export const ENTITY_STEPS = [
      hits INTEGER NOT NULL DEFAULT 0,
      seq BIGSERIAL
    );`,
+  // scalar attribute values, so q terms like `no2>40` or `refDevice==urn:x` find their candidates
+  // by index instead of reading every entity of a type (see attr-values.ts)
+  `CREATE TABLE attr_value (
+     tenant TEXT COLLATE "C" NOT NULL,
+     entity_id TEXT COLLATE "C" NOT NULL,
+     attr TEXT COLLATE "C" NOT NULL,
+     num DOUBLE PRECISION,
+     str TEXT COLLATE "C"
+   );
+   CREATE INDEX attr_value_entity ON attr_value (tenant, entity_id);
+   CREATE INDEX attr_value_num ON attr_value (tenant, attr, num) WHERE num IS NOT NULL;
+   CREATE INDEX attr_value_str ON attr_value (tenant, attr, str) WHERE str IS NOT NULL;`,
+  backfillAttrValues,
 ];
 
 export const HISTORY_STEPS = [
@@ -159,7 +212,9 @@ export async function migrate(
       for (let v = version; v < steps.length; v++) {
         await client.query('BEGIN');
         try {
-          await client.query(steps[v]);
+          const step = steps[v];
+          if (typeof step === 'string') await client.query(step);
+          else await step(client);
           await client.query(
             `INSERT INTO schema_migration (part, version) VALUES ($1, $2)
              ON CONFLICT (part) DO UPDATE SET version = excluded.version, applied_at = now()`,
