@@ -42,7 +42,10 @@ async function backfillAttrValues(client: pg.ClientBase): Promise<void> {
     const byTenant = new Map<string, AttrValueRows>();
     for (const r of rows.rows) {
       let values = byTenant.get(r.tenant);
-      if (!values) byTenant.set(r.tenant, (values = emptyAttrValueRows()));
+      if (!values) {
+        values = emptyAttrValueRows();
+        byTenant.set(r.tenant, values);
+      }
       addAttrValues(values, r.doc);
     }
     for (const [tenant, v] of byTenant) {
