@@ -8,6 +8,7 @@
  *   npm run bench:traffic                       all networks found in ../shared/data/tntp
  *   npm run bench:traffic -- ChicagoSketch      only the named ones
  *   TRAFFIC_BENCH_FW_SECONDS=30 npm run bench:traffic    Frank-Wolfe time budget per network
+ *   TRAFFIC_BENCH_ALGORITHMS=algorithm-b npm run bench:traffic    one algorithm only
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -67,6 +68,8 @@ interface CaseResult {
   algorithm: AlgorithmName;
   parseS: number;
   reachedS: (number | null)[];
+  /** Process CPU seconds at the same points: on a shared machine the truer measure. */
+  reachedCpuS: (number | null)[];
   iterations: number;
   gap: number;
   objective: number;
@@ -86,7 +89,12 @@ function runCase(c: NetworkCase, algorithm: AlgorithmName, maxSeconds: number): 
   });
   const parseS = (performance.now() - t0) / 1000;
   const reachedS: (number | null)[] = TARGETS.map(() => null);
+  const reachedCpuS: (number | null)[] = TARGETS.map(() => null);
   const cpu0 = process.cpuUsage();
+  const cpuSince = () => {
+    const u = process.cpuUsage(cpu0);
+    return (u.user + u.system) / 1e6;
+  };
   const r = assign(network, demand, {
     algorithm,
     gap: TARGETS[TARGETS.length - 1],
@@ -94,7 +102,10 @@ function runCase(c: NetworkCase, algorithm: AlgorithmName, maxSeconds: number): 
     clock: () => performance.now(),
     onIteration: (e) => {
       TARGETS.forEach((g, i) => {
-        if (reachedS[i] === null && e.relativeGap <= g) reachedS[i] = e.elapsedMs / 1000;
+        if (reachedS[i] === null && e.relativeGap <= g) {
+          reachedS[i] = e.elapsedMs / 1000;
+          reachedCpuS[i] = cpuSince();
+        }
       });
     },
   });
@@ -104,6 +115,7 @@ function runCase(c: NetworkCase, algorithm: AlgorithmName, maxSeconds: number): 
     algorithm,
     parseS,
     reachedS,
+    reachedCpuS,
     iterations: r.iterations,
     gap: r.relativeGap,
     objective: r.objective,
@@ -141,7 +153,10 @@ function main(filters: string[]): void {
       console.log(`skip ${c.name}: ${c.dir} not present`);
       continue;
     }
-    for (const algorithm of ['algorithm-b', 'frank-wolfe'] as AlgorithmName[]) {
+    const algorithms = (process.env.TRAFFIC_BENCH_ALGORITHMS ?? 'algorithm-b,frank-wolfe').split(
+      ',',
+    ) as AlgorithmName[];
+    for (const algorithm of algorithms) {
       const seconds = algorithm === 'frank-wolfe' ? fwSeconds : abSeconds;
       const r = spawnSync(
         process.execPath,
@@ -156,7 +171,7 @@ function main(filters: string[]): void {
       rows.push([
         res.network,
         res.algorithm,
-        ...res.reachedS.map(fmt),
+        ...res.reachedS.map((w, i) => `${fmt(w)} / ${fmt(res.reachedCpuS[i])}`),
         String(res.iterations),
         res.gap.toExponential(2),
         res.objective.toFixed(4),
