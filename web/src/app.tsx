@@ -17,8 +17,15 @@ import { EntityPanel } from './panels/entity-panel.tsx';
 import { LayerList, type LayerState } from './panels/layer-list.tsx';
 import { SearchBox, type SearchEntry, searchKey } from './panels/search-box.tsx';
 import { valuesAt, withValues } from './map/time-values.ts';
+import { type AgreementRecord, fetchConnectorState } from './api/dataspace-client.ts';
+import { toEntityView } from './api/ngsi-client.ts';
+import { describeAgreements, layersOf, readLayer, type SharedAgreement, type SharedLayer, shortAgreementId } from './federation/shared-layers.ts';
+import { FederationPanel } from './panels/federation-panel.tsx';
+import { SharedLayerList } from './panels/shared-layer-list.tsx';
 
 const TRAFFIC = 'TrafficFlowObserved';
+/** New agreements (Bologna's demo negotiation runs after both cities are up) appear within this. */
+const FEDERATION_POLL_MS = 15_000;
 
 function filterKey(f: TypeFilter): string {
   return `${f.category ?? ''}|${f.onlyModelled ? 1 : 0}`;
@@ -40,6 +47,13 @@ export function App() {
   const [choropleth, setChoropleth] = useState<ChoroplethState>({ years: [], yearIndex: 0, breaks: [] });
   const [traffic, setTraffic] = useState<TrafficState>({ times: [], index: 0, breaks: [] });
   const [types, setTypes] = useState<Map<string, EntityTypeInfo>>(new Map());
+  const [sharedLayers, setSharedLayers] = useState<SharedLayer[]>([]);
+  const [received, setReceived] = useState<SharedAgreement[]>([]);
+  const [granted, setGranted] = useState<AgreementRecord[]>([]);
+  const [showFederation, setShowFederation] = useState(false);
+  /** entities other cities share, by id, as they arrived (normalized) with their layer */
+  const sharedEntities = useRef(new Map<string, { layer: SharedLayer; entity: Record<string, unknown> }>());
+  const syncFederation = useRef<(reread: boolean) => Promise<void>>(undefined);
 
   const mapHost = useRef<HTMLDivElement>(null);
   const twinMap = useRef<TwinMap>(undefined);
@@ -83,7 +97,10 @@ export function App() {
       container: mapHost.current,
       styleUrl: mapStyleUrl(window.location),
       bbox: [-20, 30, 40, 65],
-      onSelect: (id) => setSelected(id),
+      onSelect: (id) => {
+        setSelected(id);
+        setShowFederation(false);
+      },
     });
     (window as unknown as { twinboxMap?: TwinMap }).twinboxMap = twinMap.current;
   }, []);
@@ -105,6 +122,11 @@ export function App() {
     setSelected(undefined);
     setChoropleth({ years: [], yearIndex: 0, breaks: [] });
     setTraffic({ times: [], index: 0, breaks: [] });
+    setSharedLayers([]);
+    setReceived([]);
+    setGranted([]);
+    sharedEntities.current = new Map();
+    delete document.body.dataset.federation;
 
     const emptyLayer = (type: string): LayerState => ({
       type,
@@ -157,11 +179,54 @@ export function App() {
       }
     };
 
+    // data other cities share under the instance's agreements: listed again every poll, each
+    // layer read once (every read is one use of the agreement), again only on Refresh
+    const providers = new Map();
+    const read = new Set<string>();
+    const sync = async (reread: boolean) => {
+      if (reread) read.clear();
+      const state = await fetchConnectorState(base, ac.signal);
+      setGranted(state.agreements.filter((a) => a.role === 'provider'));
+      const agreements = await describeAgreements(state, instance, defaultLanguage(instance.languages), providers, ac.signal);
+      if (ac.signal.aborted) return;
+      setReceived(agreements);
+      const fresh = agreements.flatMap(layersOf);
+      const todo = fresh.filter((l) => l.status === 'loading' && !read.has(l.key));
+      setSharedLayers((prev) =>
+        fresh.map((l) => {
+          const before = prev.find((p) => p.key === l.key);
+          return before && l.status !== 'waiting' && !todo.includes(l) ? before : { ...l, visible: before?.visible ?? true };
+        }),
+      );
+      await Promise.all(
+        todo.map(async (l) => {
+          read.add(l.key);
+          const r = await readLayer(base, l, ac.signal);
+          if (ac.signal.aborted) return;
+          const fs: TwinFeature[] = [];
+          r.keyValues.forEach((kv, i) => {
+            const f = toFeature(kv);
+            if (f) fs.push(f);
+            sharedEntities.current.set(kv.id, { layer: r.layer, entity: r.entities[i] });
+          });
+          features.current.set(l.key, fs);
+          tm.setData(l.key, fs);
+          setSharedLayers((prev) => prev.map((p) => (p.key === l.key ? { ...r.layer, visible: p.visible } : p)));
+        }),
+      );
+    };
+    syncFederation.current = (reread) => sync(reread).catch((err: Error) => void (err.name !== 'AbortError' && console.warn(`federation: ${err.message}`)));
+    const poll = setInterval(() => void syncFederation.current?.(false), FEDERATION_POLL_MS);
+    ac.signal.addEventListener('abort', () => clearInterval(poll));
+
     const load = async () => {
       await tm.ready;
       if (ac.signal.aborted) return;
       tm.clear();
       tm.fitCity(instance.bbox);
+      const federation = syncFederation.current?.(false).then(() => {
+        if (!ac.signal.aborted) document.body.dataset.federation = instance.id;
+      });
       const pre = first.current?.base === base ? await first.current.districts : [];
       if (ac.signal.aborted) return;
       if (pre.length > 0) {
@@ -181,7 +246,7 @@ export function App() {
         const byType = new Map(ls.map((l) => [l.type, l]));
         return list.map((x) => byType.get(x.name) ?? emptyLayer(x.name));
       });
-      await Promise.all(todo.map(loadType));
+      await Promise.all([...todo.map(loadType), federation]);
       if (!ac.signal.aborted) {
         if (!document.body.dataset.firstView) document.body.dataset.firstView = String(Math.round(performance.now() - started));
         document.body.dataset.loaded = instance.id;
@@ -264,19 +329,39 @@ export function App() {
 
   const pick = (id: string) => {
     setSelected(id);
+    setShowFederation(false);
     const f = [...features.current.values()].flat().find((x) => x.properties.id === id);
-    if (f && twinMap.current) {
-      const coords: number[][] = [];
-      const walk = (c: unknown) => {
-        if (Array.isArray(c) && typeof c[0] === 'number') coords.push(c as number[]);
-        else if (Array.isArray(c)) c.forEach(walk);
-      };
-      walk(f.geometry.coordinates);
-      const xs = coords.map((c) => c[0]);
-      const ys = coords.map((c) => c[1]);
-      twinMap.current.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 80, maxZoom: 15, duration: 400 });
-    }
+    if (f) twinMap.current?.fitFeatures([f]);
   };
+
+  const onToggleShared = (key: string, visible: boolean) => {
+    twinMap.current?.setVisible(key, visible);
+    setSharedLayers((ls) => ls.map((l) => (l.key === key ? { ...l, visible } : l)));
+  };
+  const onShowShared = (key: string) => {
+    if (sharedLayers.find((l) => l.key === key)?.visible === false) onToggleShared(key, true);
+    twinMap.current?.fitFeatures(features.current.get(key) ?? [], 13);
+  };
+
+  // an entity another city shares opens from what arrived under the agreement, never from this twin
+  const sharedSelected = useMemo(() => {
+    const s = selected ? sharedEntities.current.get(selected) : undefined;
+    if (!s) return undefined;
+    const a = s.layer.agreement;
+    return { entity: toEntityView(s.entity), note: t.sharedNote(a.providerName, shortAgreementId(a.id), a.purpose ?? '—') };
+  }, [selected, t, sharedLayers]); // eslint-disable-line react-hooks/exhaustive-deps -- sharedLayers changes with the entities
+
+  const sharedAttribution = useMemo(() => {
+    const out: Array<{ text: string; source?: string }> = [];
+    for (const l of sharedLayers) {
+      if (l.status !== 'ready') continue;
+      for (const a of l.agreement.attribution) {
+        const text = `${t.sharedBy(l.agreement.providerName)}: ${a.text}`;
+        if (!out.some((x) => x.text === text)) out.push({ text, source: a.source });
+      }
+    }
+    return out;
+  }, [sharedLayers, t]);
 
   const closePanel = () => {
     setSelected(undefined);
@@ -333,10 +418,25 @@ export function App() {
         >
           <SearchBox entries={search} t={t} lang={lang} onPick={pick} />
         </div>
+        <button
+          type="button"
+          className="header-button"
+          aria-pressed={showFederation}
+          onClick={() => {
+            setShowFederation((v) => !v);
+            setSelected(undefined);
+            twinMap.current?.select(undefined);
+          }}
+          data-testid="federation-button"
+        >
+          {t.federation}
+          {received.length + granted.length > 0 && <span className="pill">{received.length + granted.length}</span>}
+        </button>
       </header>
       <nav className="side" aria-label={t.layers}>
         {instanceError && <p className="error" role="alert">{`${t.apiUnavailable}: ${instanceError}`}</p>}
         <LayerList layers={layers} t={t} lang={lang} onToggle={onToggle} onFilter={onFilter} />
+        <SharedLayerList layers={sharedLayers} t={t} lang={lang} onToggle={onToggleShared} onShow={onShowShared} />
         {districtLayer?.status === 'ready' && types.get(DISTRICTS) && (
           <ChoroplethControl
             target={target}
@@ -357,8 +457,22 @@ export function App() {
       <main className="map-wrap" aria-label={t.mapHint}>
         <div ref={mapHost} className="map" data-testid="map" />
       </main>
-      {selected && <EntityPanel key={selected} target={target} id={selected} lang={lang} t={t} onClose={closePanel} onLoaded={onEntityLoaded} />}
-      <AttributionBar datasets={instance?.datasets ?? []} t={t} />
+      {selected && (
+        <EntityPanel key={selected} target={target} id={selected} lang={lang} t={t} onClose={closePanel} onLoaded={onEntityLoaded} shared={sharedSelected} />
+      )}
+      {showFederation && !selected && instance && (
+        <FederationPanel
+          base={base}
+          instance={instance}
+          received={received}
+          granted={granted}
+          t={t}
+          lang={lang}
+          onClose={() => setShowFederation(false)}
+          onRefresh={() => void syncFederation.current?.(true)}
+        />
+      )}
+      <AttributionBar datasets={instance?.datasets ?? []} extra={sharedAttribution} t={t} />
     </div>
   );
 }

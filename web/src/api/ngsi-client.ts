@@ -104,9 +104,8 @@ export interface EntityView {
   attributes: AttributeView[];
 }
 
-/** GET /entities/{id} (clause 6.5.3.1), normalized, names shortened. */
-export async function fetchEntity(target: TwinTarget, id: string, signal?: AbortSignal): Promise<EntityView> {
-  const { body } = await getJson<Record<string, unknown>>(target, `/entities/${encodeURIComponent(id)}`, signal);
+/** A normalized entity (clause 4.5.2) as the panel shows it: attributes with local names. */
+export function toEntityView(body: Record<string, unknown>): EntityView {
   const attributes: AttributeView[] = [];
   for (const [k, raw] of Object.entries(body)) {
     if (k === 'id' || k === 'type' || k === '@context') continue;
@@ -130,6 +129,23 @@ export async function fetchEntity(target: TwinTarget, id: string, signal?: Abort
     }
   }
   return { id: String(body.id), type: localName(String(body.type)), attributes };
+}
+
+/** The keyValues form (clause 4.5.3) of a normalized entity, names shortened: what the map takes. */
+export function toKeyValues(body: Record<string, unknown>): KeyValuesEntity {
+  const out: Record<string, unknown> = {};
+  for (const [k, raw] of Object.entries(body)) {
+    if (k === '@context') continue;
+    const a = (Array.isArray(raw) ? raw[0] : raw) as Record<string, unknown> | string;
+    out[k] = a && typeof a === 'object' && !Array.isArray(a) && 'type' in a ? (a.value ?? a.object ?? a.languageMap ?? a.vocab ?? a.json) : a;
+  }
+  return withLocalNames(out) as KeyValuesEntity;
+}
+
+/** GET /entities/{id} (clause 6.5.3.1), normalized, names shortened. */
+export async function fetchEntity(target: TwinTarget, id: string, signal?: AbortSignal): Promise<EntityView> {
+  const { body } = await getJson<Record<string, unknown>>(target, `/entities/${encodeURIComponent(id)}`, signal);
+  return toEntityView(body);
 }
 
 /** A numeric series: times in seconds (uPlot's x unit) ascending, with values. */
@@ -170,23 +186,30 @@ export async function fetchHistory(target: TwinTarget, id: string, lastN = 2000,
   }
 }
 
+/** Which instances of a history to fetch: the latest `lastN`, or those observed in [from, to). */
+export type HistoryWindow = { lastN: number } | { from: Date; to: Date };
+
 /**
- * GET /temporal/entities (clause 6.18): one attribute's latest `lastN` values for every entity
- * of a type, as entity id -> series. Feeds the time slider (district years, traffic hours).
+ * GET /temporal/entities (clause 6.18): one attribute's history for every entity of a type, as
+ * entity id -> series. Feeds the time slider (district years, traffic hours).
  */
 export async function fetchTypeHistory(
   target: TwinTarget,
   type: EntityTypeInfo,
   attribute: string,
-  lastN: number,
+  window: HistoryWindow,
   signal?: AbortSignal,
 ): Promise<Map<string, Series>> {
   const attrIri = type.attributes.get(attribute) ?? attribute;
+  const range =
+    'lastN' in window
+      ? `lastN=${window.lastN}`
+      : `timerel=between&timeAt=${window.from.toISOString()}&endTimeAt=${window.to.toISOString()}`;
   const out = new Map<string, Series>();
   for (let offset = 0; ; offset += PAGE_SIZE) {
     const { body } = await getJson<TemporalValues[]>(
       target,
-      `/temporal/entities?type=${encodeURIComponent(type.iri)}&attrs=${encodeURIComponent(attrIri)}&options=temporalValues&lastN=${lastN}&limit=${PAGE_SIZE}&offset=${offset}`,
+      `/temporal/entities?type=${encodeURIComponent(type.iri)}&attrs=${encodeURIComponent(attrIri)}&options=temporalValues&${range}&limit=${PAGE_SIZE}&offset=${offset}`,
       signal,
     );
     for (const e of body) {

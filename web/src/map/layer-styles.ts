@@ -7,6 +7,8 @@ export interface TypeStyle {
   colour: string;
   /** draw order: lower first (areas under lines under points) */
   order: number;
+  /** outline of points and areas; data shared by another city gets its own, so it is never taken for the city's own */
+  outline?: string;
 }
 
 export const TYPE_STYLES: Record<string, TypeStyle> = {
@@ -25,7 +27,13 @@ export const TYPE_STYLES: Record<string, TypeStyle> = {
 
 const FALLBACK = ['#999999', '#117733', '#882255', '#44AA99', '#AA4499'];
 
+/** Outline of data another city shares (vermillion, Okabe–Ito). */
+export const SHARED_OUTLINE = '#D55E00';
+
 export function styleFor(type: string): TypeStyle {
+  // shared layers are keyed `shared~<type>~<agreement>`: the type's colour, drawn above it, outlined
+  const shared = /^shared~([^~]+)~/.exec(type);
+  if (shared) return { ...styleFor(shared[1]), order: styleFor(shared[1]).order + 0.5, outline: SHARED_OUTLINE };
   const known = TYPE_STYLES[type];
   if (known) return known;
   let h = 0;

@@ -22,6 +22,31 @@ export function valuesAt(histories: Map<string, Series>, time: number): Map<stri
   return out;
 }
 
+/**
+ * The instant to show first: the latest one at which nearly as many entities have a value as at
+ * the best covered instant. Counters report on different days, so the very last hour often has
+ * few of them; an hour where most report shows the network.
+ */
+export function bestInstant(histories: Map<string, Series>, times: number[], share = 0.9): number {
+  if (times.length === 0) return 0;
+  const coverage = new Map<number, number>();
+  for (const s of histories.values()) for (const t of s.times) coverage.set(t, (coverage.get(t) ?? 0) + 1);
+  let max = 0;
+  for (const c of coverage.values()) max = Math.max(max, c);
+  for (let i = times.length - 1; i >= 0; i--) if ((coverage.get(times[i]) ?? 0) >= share * max) return i;
+  return times.length - 1;
+}
+
+/** The latest instant of any history, in seconds; undefined when all are empty. */
+export function latestInstant(histories: Map<string, Series>): number | undefined {
+  let latest: number | undefined;
+  for (const s of histories.values()) {
+    const t = s.times[s.times.length - 1];
+    if (t !== undefined && (latest === undefined || t > latest)) latest = t;
+  }
+  return latest;
+}
+
 export function allValues(histories: Map<string, Series>, ids?: Set<string>): number[] {
   const out: number[] = [];
   for (const [id, s] of histories) if (!ids || ids.has(id)) out.push(...s.values);

@@ -136,7 +136,7 @@ export class TwinMap {
   }
 
   private addTypeLayers(type: string): void {
-    const { colour, order } = styleFor(type);
+    const { colour, order, outline } = styleFor(type);
     const isDistrict = type === 'AdministrativeArea';
     const vis = this.visible.get(type) === false ? 'none' : 'visible';
     const add = (spec: LayerSpecification) => {
@@ -166,8 +166,8 @@ export class TwinMap {
             'circle-color': colour,
             'circle-opacity': 0.85,
             'circle-radius': ['step', ['get', 'point_count'], 9, 10, 13, 100, 18, 1000, 24],
-            'circle-stroke-color': '#1a1a1a',
-            'circle-stroke-width': 1.5,
+            'circle-stroke-color': outline ?? '#1a1a1a',
+            'circle-stroke-width': outline ? 3 : 1.5,
           },
         });
         add({
@@ -177,9 +177,9 @@ export class TwinMap {
           filter: ['!', ['has', 'point_count']],
           paint: {
             'circle-color': colour,
-            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3.5, 16, 7],
-            'circle-stroke-color': '#1a1a1a',
-            'circle-stroke-width': 1,
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, outline ? 4.5 : 3.5, 16, outline ? 8 : 7],
+            'circle-stroke-color': outline ?? '#1a1a1a',
+            'circle-stroke-width': outline ? 2.5 : 1,
           },
         });
       } else {
@@ -198,7 +198,7 @@ export class TwinMap {
             id: `${source}:outline`,
             type: 'line',
             source,
-            paint: { 'line-color': isDistrict ? '#7a7f85' : colour, 'line-width': isDistrict ? 1 : 0.8 },
+            paint: { 'line-color': isDistrict ? '#7a7f85' : (outline ?? colour), 'line-width': isDistrict ? 1 : outline ? 2 : 0.8 },
           });
         } else {
           add({
@@ -284,6 +284,22 @@ export class TwinMap {
     });
   }
 
+  /** Moves the map to show the features (a picked entity, a shared layer). */
+  fitFeatures(features: TwinFeature[], maxZoom = 15): void {
+    let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+    const walk = (c: unknown) => {
+      if (Array.isArray(c) && typeof c[0] === 'number') {
+        w = Math.min(w, c[0] as number);
+        e = Math.max(e, c[0] as number);
+        s = Math.min(s, c[1] as number);
+        n = Math.max(n, c[1] as number);
+      } else if (Array.isArray(c)) c.forEach(walk);
+    };
+    for (const f of features) walk(f.geometry.coordinates);
+    if (w > e) return;
+    this.map.fitBounds([w, s, e, n], { padding: 80, maxZoom, duration: 400 });
+  }
+
   setVisible(type: string, visible: boolean): void {
     this.visible.set(type, visible);
     for (const id of this.layerIds(type)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
@@ -307,6 +323,11 @@ export class TwinMap {
     this.map.setPaintProperty(fill, 'fill-color', c ? stepColour(c, noData) : base);
     this.map.setPaintProperty(fill, 'fill-opacity', c ? 0.85 : type === 'AdministrativeArea' ? 0.9 : 0.45);
     this.map.setPaintProperty(points, 'circle-color', c ? stepColour(c, NO_DATA) : colour);
+    // coloured by VALUE (traffic counts): points without a value at this instant recede
+    const faded = (c && !c.values ? ['case', ['has', VALUE], 1, 0.4] : 1) as ExpressionSpecification | number;
+    this.map.setPaintProperty(points, 'circle-opacity', faded);
+    this.map.setPaintProperty(points, 'circle-stroke-opacity', faded);
+    this.map.setPaintProperty(clusters, 'circle-opacity', (c && !c.values ? ['case', ['>', ['get', 'vn'], 0], 0.85, 0.35] : 0.85) as ExpressionSpecification | number);
     this.map.setPaintProperty(clusters, 'circle-color', c ? clusterMeanColour(c, NO_DATA) : colour);
   }
 

@@ -19,8 +19,17 @@ export function attributions(datasets: Dataset[]): Array<{ text: string; source?
   return out;
 }
 
-export function AttributionBar({ datasets, t }: { datasets: Dataset[]; t: Strings }) {
-  const items = attributions(datasets);
+export function AttributionBar({
+  datasets,
+  extra = [],
+  t,
+}: {
+  datasets: Dataset[];
+  /** data other cities share, with their providers' attributions */
+  extra?: Array<{ text: string; source?: string }>;
+  t: Strings;
+}) {
+  const items = [...attributions(datasets), ...extra];
   return (
     <footer className="attribution" data-testid="attribution">
       <strong>{t.dataSources}:</strong>{' '}

@@ -14,6 +14,8 @@ interface Props {
   t: Strings;
   onClose: () => void;
   onLoaded: (entity: EntityView) => void;
+  /** an entity another city shares: shown as it arrived under the agreement, with whose it is */
+  shared?: { entity: EntityView; note: string };
 }
 
 /** UN/CEFACT unit codes the twin's data uses, shown as symbols. */
@@ -44,7 +46,7 @@ function show(value: unknown, lang: Language): string {
   return '';
 }
 
-export function EntityPanel({ target, id, lang, t, onClose, onLoaded }: Props) {
+export function EntityPanel({ target, id, lang, t, onClose, onLoaded, shared }: Props) {
   const [entity, setEntity] = useState<EntityView | undefined>();
   const [history, setHistory] = useState<Series[] | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -59,6 +61,12 @@ export function EntityPanel({ target, id, lang, t, onClose, onLoaded }: Props) {
     setHistory(undefined);
     setError(undefined);
     setChosen(undefined);
+    if (shared) {
+      setEntity(shared.entity);
+      setHistory([]);
+      loadedRef.current(shared.entity);
+      return;
+    }
     fetchEntity(target, id, ac.signal)
       .then((e) => {
         setEntity(e);
@@ -69,7 +77,7 @@ export function EntityPanel({ target, id, lang, t, onClose, onLoaded }: Props) {
       .then((h) => setHistory(h.filter((s) => s.values.length >= 2)))
       .catch((err: Error) => err.name !== 'AbortError' && setHistory([]));
     return () => ac.abort();
-  }, [target, id]);
+  }, [target, id, shared]);
 
   useEffect(() => {
     heading.current?.focus();
@@ -108,6 +116,11 @@ export function EntityPanel({ target, id, lang, t, onClose, onLoaded }: Props) {
         </p>
       )}
       {error && <p className="error">{error}</p>}
+      {shared && (
+        <p className="shared-note" data-testid="shared-note">
+          {shared.note}
+        </p>
+      )}
       {modelled && (
         <p className="modelled-note" data-testid="modelled-note">
           <span className="badge">{t.modelled}</span> {t.modelledNote}
@@ -115,32 +128,34 @@ export function EntityPanel({ target, id, lang, t, onClose, onLoaded }: Props) {
           {modelled.note && <span className="note"> — {modelled.note}</span>}
         </p>
       )}
-      <section aria-label={t.history}>
-        <h3>{t.history}</h3>
-        {history === undefined && <p className="muted">{t.loading}…</p>}
-        {history && history.length === 0 && <p className="muted">{t.noHistory}</p>}
-        {history && history.length > 0 && series && (
-          <>
-            {history.length > 1 && (
-              <label className="field">
-                {t.attribute}{' '}
-                <select value={series.attribute} onChange={(e) => setChosen(e.target.value)} data-testid="history-attribute">
-                  {history.map((s) => (
-                    <option key={s.attribute} value={s.attribute}>
-                      {s.attribute}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-            <TimeSeriesChart
-              series={series}
-              lang={lang}
-              label={`${series.attribute}${series.unitCode ? ` (${UNITS[series.unitCode] ?? series.unitCode})` : ''}`}
-            />
-          </>
-        )}
-      </section>
+      {!shared && (
+        <section aria-label={t.history}>
+          <h3>{t.history}</h3>
+          {history === undefined && <p className="muted">{t.loading}…</p>}
+          {history && history.length === 0 && !shared && <p className="muted">{t.noHistory}</p>}
+          {history && history.length > 0 && series && (
+            <>
+              {history.length > 1 && (
+                <label className="field">
+                  {t.attribute}{' '}
+                  <select value={series.attribute} onChange={(e) => setChosen(e.target.value)} data-testid="history-attribute">
+                    {history.map((s) => (
+                      <option key={s.attribute} value={s.attribute}>
+                        {s.attribute}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              <TimeSeriesChart
+                series={series}
+                lang={lang}
+                label={`${series.attribute}${series.unitCode ? ` (${UNITS[series.unitCode] ?? series.unitCode})` : ''}`}
+              />
+            </>
+          )}
+        </section>
+      )}
       {entity && (
         <section aria-label={t.attributes}>
           <h3>{t.attributes}</h3>

@@ -23,6 +23,14 @@ function Swatch({ layer }: { layer: LayerState }) {
   return <span className={cls} style={{ background: layer.geometry === 'line' ? undefined : colour, borderColor: colour }} aria-hidden="true" />;
 }
 
+/**
+ * What a category filter picks, said in the visible label rather than only in the "all" option:
+ * with a value chosen, a bare "statisticalArea" would not say that it is the districts' level.
+ */
+export function categoryLabel(key: string, t: Strings): string {
+  return key === 'administrativeLevel' ? t.level : key;
+}
+
 export function LayerList({
   layers,
   t,
@@ -55,18 +63,18 @@ export function LayerList({
               {l.status === 'ready' && l.visible && (l.categoryKey || l.hasModelled) && (
                 <div className="layer-filter">
                   {l.categoryKey && l.categories.length > 1 && (
-                    <label>
+                    <label className="category-filter">
+                      <span className="filter-label">{categoryLabel(l.categoryKey, t)}</span>
                       <span className="visually-hidden">
-                        {t.filter} {typeName(l.type, lang)}
+                        {' '}
+                        ({typeName(l.type, lang)})
                       </span>
                       <select
                         value={l.filter.category ?? ''}
                         onChange={(e) => onFilter(l.type, { ...l.filter, category: e.target.value || undefined })}
                         data-testid={`filter-${l.type}`}
                       >
-                        <option value="">
-                          {l.categoryKey}: {t.all}
-                        </option>
+                        <option value="">{t.all}</option>
                         {l.categories.map((c) => (
                           <option key={c} value={c}>
                             {c}

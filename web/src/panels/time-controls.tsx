@@ -8,7 +8,7 @@ import { type EntityTypeInfo, fetchTypeHistory, type Series, type TwinTarget } f
 import { formatNumber, type Language, type Strings } from '../i18n.ts';
 import type { TwinFeature } from '../map/features.ts';
 import { DISTRICT_RAMP, INTENSITY_RAMP, quantileBreaks } from '../map/layer-styles.ts';
-import { allValues, instants, numericProperties } from '../map/time-values.ts';
+import { allValues, bestInstant, instants, latestInstant, numericProperties, valuesAt } from '../map/time-values.ts';
 import { TimeSlider } from './time-slider.tsx';
 import { ValueLegend } from './value-legend.tsx';
 
@@ -29,8 +29,12 @@ export interface TrafficState {
 
 /** District statistics are yearly; enough years for the 2000–2023 series of the cities. */
 const STATISTIC_YEARS = 100;
-/** Traffic counts are hourly: the last day and a half of each counter. */
-const TRAFFIC_HOURS = 36;
+/**
+ * Traffic counts are hourly and each counter reports on its own days: the slider covers the last
+ * two weeks of the whole network (up to its latest count), so at any hour every counter that
+ * reported then is shown, not only those whose last count happens to be recent.
+ */
+const TRAFFIC_WINDOW_S = 14 * 24 * 3600;
 
 const PREFERRED_STATISTICS = ['population', 'populationDensity', 'area'];
 
@@ -75,7 +79,7 @@ export function ChoroplethControl({
     const ac = new AbortController();
     const current = atLevel.map((f) => f.properties[statistic]).filter((v): v is number => typeof v === 'number');
     onChange({ statistic, years: [], yearIndex: 0, breaks: quantileBreaks(current) });
-    fetchTypeHistory(target, type, statistic, STATISTIC_YEARS, ac.signal)
+    fetchTypeHistory(target, type, statistic, { lastN: STATISTIC_YEARS }, ac.signal)
       .then((history) => {
         const years = instants(history);
         const values = allValues(history, ids);
@@ -96,6 +100,11 @@ export function ChoroplethControl({
   return (
     <section className="control" aria-labelledby="choropleth-heading" data-testid="choropleth">
       <h2 id="choropleth-heading">{t.choropleth}</h2>
+      {level && levelKey && (
+        <p className="muted small" data-testid="choropleth-level">
+          {levelKey === 'administrativeLevel' ? t.level : levelKey}: {level}
+        </p>
+      )}
       {statistics.length === 0 ? (
         <p className="muted">{t.noStatistic}</p>
       ) : (
@@ -147,10 +156,17 @@ export function TrafficControl({
   useEffect(() => {
     if (!type.attributes.has('intensity')) return;
     const ac = new AbortController();
-    fetchTypeHistory(target, type, 'intensity', TRAFFIC_HOURS, ac.signal)
+    fetchTypeHistory(target, type, 'intensity', { lastN: 1 }, ac.signal)
+      .then((last) => {
+        const latest = latestInstant(last);
+        if (latest === undefined) return undefined;
+        const to = new Date((latest + 1) * 1000);
+        return fetchTypeHistory(target, type, 'intensity', { from: new Date(to.getTime() - TRAFFIC_WINDOW_S * 1000), to }, ac.signal);
+      })
       .then((history) => {
+        if (!history) return;
         const times = instants(history);
-        onChange({ history, times, index: Math.max(0, times.length - 1), breaks: quantileBreaks(allValues(history)) });
+        onChange({ history, times, index: bestInstant(history, times), breaks: quantileBreaks(allValues(history)) });
       })
       .catch(() => {
         // no counts: the counters stay in their layer colour
@@ -166,7 +182,12 @@ export function TrafficControl({
       <h2 id="traffic-heading">{t.trafficTime}</h2>
       <TimeSlider times={state.times} index={state.index} label={t.trafficTime} format={fmt} onChange={(i) => onChange({ ...state, index: i })} testId="hour-slider" />
       <ValueLegend breaks={state.breaks} ramp={INTENSITY_RAMP} lang={lang} unit={t.vehiclesPerHour} noData={t.noData} />
-      <p className="muted small">{formatNumber(state.history?.size ?? 0, lang)} {t.entities}</p>
+      <p className="muted small" data-testid="traffic-coverage">
+        {t.reporting(
+          formatNumber(state.history ? valuesAt(state.history, state.times[state.index]).size : 0, lang),
+          formatNumber(state.history?.size ?? 0, lang),
+        )}
+      </p>
     </section>
   );
 }
