@@ -42,9 +42,17 @@ import { PostgresSubscriptionStore, SUBSCRIPTION_CHANNEL } from './subscription-
 export interface PostgresStoreOptions {
   /** connections per node; the default suits a node on a small machine */
   poolSize?: number;
+  /** how long an unused connection stays open (default 10 s) */
+  idleTimeoutMs?: number;
   /** run migrations on open (the default); `twinbox migrate` runs them on its own */
   migrate?: boolean;
 }
+
+/**
+ * Connections per node. A request holds one for a round trip only; on a few cores more
+ * connections than this add server processes competing for the CPU, not throughput.
+ */
+const DEFAULT_POOL_SIZE = 8;
 
 /**
  * Widening of the `near` distance pushed to PostGIS: the exact test in memory measures on turf's
@@ -155,7 +163,11 @@ export class PostgresStore implements Store {
     private readonly url: string,
     options: PostgresStoreOptions = {},
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 8 });
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+    });
     // an idle connection broken by a database restart must not crash the node
     this.pool.on('error', () => undefined);
     this.ready = this.init(options.migrate ?? true);
