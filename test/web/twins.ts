@@ -1,13 +1,15 @@
 /**
  * Real city instances and a headless Chromium for the web app's browser tests and benchmark.
- * Instances keep their data folders under test-output/web/twins, so only the first run seeds
- * (delete the folder to seed again).
+ * The seeded stores are kept under test-output/web/twins, so only the first run seeds (delete the
+ * folder to seed again). Both cities together run on copies in test-output/web/run whose
+ * data-space state is emptied: a participant's DID names its port, and ports change between runs.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -64,8 +66,8 @@ export async function startTwin(
   port: number,
   peers: Record<string, number>,
   timeoutMs = 240_000,
+  dataDir = join(OUTPUT, 'twins', city),
 ): Promise<Twin> {
-  const dataDir = join(OUTPUT, 'twins', city);
   mkdirSync(dataDir, { recursive: true });
   const args = [
     join(ROOT, 'bin/twinbox.js'),
@@ -118,12 +120,41 @@ export async function startTwin(
   };
 }
 
-/** Leipzig and Bologna, each the other's peer, on free ports. */
+/**
+ * A run's copy of a city's seeded store with no data-space state (negotiations, agreements,
+ * trust list, audit): the connector's tables are the ones named `ds_*`.
+ */
+function freshCopy(city: string): string {
+  const from = join(OUTPUT, 'twins', city);
+  const to = join(OUTPUT, 'run', city);
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  for (const f of ['twin.sqlite', 'seeded.json']) copyFileSync(join(from, f), join(to, f));
+  const db = new Database(join(to, 'twin.sqlite'));
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ds\\_%' ESCAPE '\\'")
+    .all() as { name: string }[];
+  for (const { name } of tables) db.prepare(`DELETE FROM "${name}"`).run();
+  db.close();
+  return to;
+}
+
+/** Leipzig and Bologna, each the other's peer, on free ports, with an empty data space. */
 export async function startBothCities(): Promise<{ leipzig: Twin; bologna: Twin; stop(): Promise<void> }> {
+  const cities = ['leipzig', 'bologna'] as const;
+  if (cities.some((c) => !existsSync(join(OUTPUT, 'twins', c, 'seeded.json')))) {
+    // first run: seed the kept stores once (both at a time, as peers: Bologna's authority is Leipzig)
+    const [pl, pb] = [await freePort(), await freePort()];
+    const seeding = await Promise.all([
+      startTwin('leipzig', pl, { bologna: pb }),
+      startTwin('bologna', pb, { leipzig: pl }),
+    ]);
+    await Promise.all(seeding.map((t) => t.stop()));
+  }
   const [pl, pb] = [await freePort(), await freePort()];
   const [leipzig, bologna] = await Promise.all([
-    startTwin('leipzig', pl, { bologna: pb }),
-    startTwin('bologna', pb, { leipzig: pl }),
+    startTwin('leipzig', pl, { bologna: pb }, undefined, freshCopy('leipzig')),
+    startTwin('bologna', pb, { leipzig: pl }, undefined, freshCopy('bologna')),
   ]);
   return { leipzig, bologna, stop: async () => void (await Promise.all([leipzig.stop(), bologna.stop()])) };
 }
