@@ -223,7 +223,23 @@ export class PostgresHistoryStore implements HistoryStore {
     const nowMs = Date.parse(now);
     const rows = instances.map(({ attr, attribute }) => instanceRow(entityId, attr, attribute, nowMs, nowMs));
     await this.db.transaction(async (c) => {
-      await insertHistory(c, tenant, rows);
+      // one value per observation (clause 5.6.11): an instance observed at the time of a stored
+      // one of the same attribute and dataset replaces its value and keeps its instanceId
+      const fresh: HistoryRow[] = [];
+      for (const r of rows) {
+        if (r.o === null) {
+          fresh.push(r);
+          continue;
+        }
+        const replaced = await c.query(
+          `UPDATE attr_instance SET num = $6, doc = $7, modified_at = $8
+           WHERE iid = (SELECT iid FROM attr_instance WHERE tenant = $1 AND entity_id = $2 AND attr = $3 AND dataset_id = $4 AND observed_at = $5 ORDER BY iid LIMIT 1)`,
+          [tenant, r.e, r.a, r.d, r.o, r.n, r.j, r.m],
+        );
+        // inserted at once, so a later instance of this request observed at the same time replaces it
+        if (replaced.rowCount === 0) await insertHistory(c, tenant, [r]);
+      }
+      await insertHistory(c, tenant, fresh);
       await c.query('UPDATE temporal_entity SET modified_at = $1 WHERE tenant = $2 AND id = $3', [
         now,
         tenant,
