@@ -121,6 +121,7 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly upsertEntity;
   private readonly findSeries;
   private readonly addSeries;
+  private readonly entitySeries;
   private readonly seriesIds = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
@@ -138,6 +139,9 @@ export class SqliteHistoryStore implements HistoryStore {
     this.findSeries = db.prepare<[string, string, string, string], { sid: number }>(
       'SELECT sid FROM series WHERE tenant = ? AND entity_id = ? AND attr = ? AND dataset_id = ?',
     );
+    this.entitySeries = db.prepare<[string, string], { attr: string; dataset_id: string; sid: number }>(
+      'SELECT attr, dataset_id, sid FROM series WHERE tenant = ? AND entity_id = ?',
+    );
     this.addSeries = db.prepare(
       'INSERT INTO series (tenant, entity_id, attr, dataset_id) VALUES (?, ?, ?, ?) RETURNING sid',
     );
@@ -147,17 +151,32 @@ export class SqliteHistoryStore implements HistoryStore {
     );
   }
 
-  private seriesId(tenant: Tenant, entityId: string, attr: string, datasetId: string): number {
+  private seriesId(tenant: Tenant, entityId: string, attr: string, datasetId: string, prefetched = false): number {
     const key = `${tenant}\u0000${entityId}\u0000${attr}\u0000${datasetId}`;
     let sid = this.seriesIds.get(key);
     if (sid === undefined) {
+      // after prefetchSeries a miss means the series is new: no lookup needed
       sid =
-        this.findSeries.get(tenant, entityId, attr, datasetId)?.sid ??
+        (prefetched ? undefined : this.findSeries.get(tenant, entityId, attr, datasetId)?.sid) ??
         (this.addSeries.get(tenant, entityId, attr, datasetId) as { sid: number }).sid;
-      if (this.seriesIds.size >= SERIES_CACHE_MAX) this.seriesIds.clear();
-      this.seriesIds.set(key, sid);
+      this.remember(key, sid);
     }
     return sid;
+  }
+
+  private remember(key: string, sid: number): void {
+    if (this.seriesIds.size >= SERIES_CACHE_MAX) this.seriesIds.clear();
+    this.seriesIds.set(key, sid);
+  }
+
+  /**
+   * Loads every series of an entity with one index seek: an entity write touches most of its
+   * attributes, and one query beats one lookup per attribute.
+   */
+  private prefetchSeries(tenant: Tenant, entityId: string): void {
+    for (const r of this.entitySeries.all(tenant, entityId)) {
+      this.remember(`${tenant}\u0000${entityId}\u0000${r.attr}\u0000${r.dataset_id}`, r.sid);
+    }
   }
 
   private insertInstance(
@@ -167,11 +186,12 @@ export class SqliteHistoryStore implements HistoryStore {
     attribute: Attribute,
     createdMs: number,
     modifiedMs: number,
+    prefetched = false,
   ): void {
     const { num, doc } = encode(attribute);
     const observed = attribute.observedAt ? Date.parse(attribute.observedAt) : null;
     this.insert.run(
-      this.seriesId(tenant, entityId, attr, attribute.datasetId ?? ''),
+      this.seriesId(tenant, entityId, attr, attribute.datasetId ?? '', prefetched),
       observed,
       createdMs,
       modifiedMs,
@@ -192,13 +212,18 @@ export class SqliteHistoryStore implements HistoryStore {
         after.createdAt ?? after.modifiedAt ?? '',
         after.modifiedAt ?? '',
       );
+      let prefetched = false;
       for (const [attr, instances] of Object.entries(after.attrs)) {
         const before = change.before?.attrs[attr];
         for (const inst of instances) {
           const prev = before?.find((b) => (b.datasetId ?? '') === (inst.datasetId ?? ''));
           if (prev && prev.modifiedAt === inst.modifiedAt) continue;
+          if (!prefetched) {
+            this.prefetchSeries(tenant, after.id);
+            prefetched = true;
+          }
           const modified = Date.parse(inst.modifiedAt ?? after.modifiedAt ?? '') || 0;
-          this.insertInstance(tenant, after.id, attr, inst, modified, modified);
+          this.insertInstance(tenant, after.id, attr, inst, modified, modified, true);
         }
       }
     }

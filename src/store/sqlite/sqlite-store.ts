@@ -74,7 +74,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     // reads map the file instead of copying pages; fewer, larger checkpoints keep bulk writes fast
     this.db.pragma('mmap_size = 268435456');
-    this.db.pragma('wal_autocheckpoint = 4000');
+    this.db.pragma('wal_autocheckpoint = 10000');
     migrate(this.db);
     this.history = new SqliteHistoryStore(this.db);
     this.ingestion = new SqliteIngestionStore(this.db);
