@@ -150,7 +150,7 @@ export class SqliteStore implements Store {
       const box = candidateBBox(g);
       candidates = box
         ? {
-            sql: 'SELECT DISTINCT r.pk FROM geo_rtree b JOIN geo_ref r ON r.gid = b.gid WHERE r.attr = ? AND b.minX <= ? AND b.maxX >= ? AND b.minY <= ? AND b.maxY >= ?',
+            sql: 'SELECT DISTINCT r.pk FROM geo_rtree b CROSS JOIN geo_ref r ON r.gid = b.gid WHERE r.attr = ? AND b.minX <= ? AND b.maxX >= ? AND b.minY <= ? AND b.maxY >= ?',
             params: [g.geoproperty, box[2], box[0], box[3], box[1]],
           }
         : { sql: 'SELECT DISTINCT pk FROM geo_ref WHERE attr = ?', params: [g.geoproperty] };
