@@ -224,9 +224,6 @@ export function App() {
       if (ac.signal.aborted) return;
       tm.clear();
       tm.fitCity(instance.bbox);
-      const federation = syncFederation.current?.(false).then(() => {
-        if (!ac.signal.aborted) document.body.dataset.federation = instance.id;
-      });
       const pre = first.current?.base === base ? await first.current.districts : [];
       if (ac.signal.aborted) return;
       if (pre.length > 0) {
@@ -237,7 +234,10 @@ export function App() {
         document.body.dataset.firstView = String(Math.round(performance.now() - started));
         document.body.dataset.firstViewSinceStart = String(Math.round(performance.now()));
       }
-      // /types scans the store; asked only after the first view so it does not delay it
+      // shared data and /types are asked for only after the first view so they do not delay it
+      const federation = syncFederation.current?.(false).then(() => {
+        if (!ac.signal.aborted) document.body.dataset.federation = instance.id;
+      });
       const list = (await fetchEntityTypes(target, ac.signal)).sort((a, b) => styleFor(a.name).order - styleFor(b.name).order);
       if (ac.signal.aborted) return;
       setTypes(new Map(list.map((x) => [x.name, x])));
