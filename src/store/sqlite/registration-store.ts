@@ -39,7 +39,14 @@ export class SqliteRegistrationStore implements RegistrationStore {
     };
   }
 
+  /**
+   * Every retrieve and query looks for matching registrations, and registrations change rarely:
+   * the lists are kept in memory until this process changes them (one process owns the file).
+   */
+  private readonly lists = new Map<string, unknown[]>();
+
   private create(tenant: Tenant, kind: Kind, id: string, doc: unknown): boolean {
+    this.lists.delete(`${tenant}\u0000${kind}`);
     return this.stmts.insert.run(tenant, kind, id, JSON.stringify(doc)).changes > 0;
   }
 
@@ -49,14 +56,22 @@ export class SqliteRegistrationStore implements RegistrationStore {
   }
 
   private list<T>(tenant: Tenant, kind: Kind): T[] {
-    return this.stmts.list.all(tenant, kind).map((r) => JSON.parse(r.doc) as T);
+    const key = `${tenant}\u0000${kind}`;
+    let cached = this.lists.get(key);
+    if (!cached) {
+      cached = this.stmts.list.all(tenant, kind).map((r) => JSON.parse(r.doc) as T);
+      this.lists.set(key, cached);
+    }
+    return [...cached] as T[];
   }
 
   private replace(tenant: Tenant, kind: Kind, id: string, doc: unknown): boolean {
+    this.lists.delete(`${tenant}\u0000${kind}`);
     return this.stmts.update.run(JSON.stringify(doc), tenant, kind, id).changes > 0;
   }
 
   private delete(tenant: Tenant, kind: Kind, id: string): boolean {
+    this.lists.delete(`${tenant}\u0000${kind}`);
     return this.stmts.delete.run(tenant, kind, id).changes > 0;
   }
 
