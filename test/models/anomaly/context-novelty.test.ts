@@ -67,7 +67,26 @@ test('context-novelty: a repeated pattern stops being news, memory stays bounded
   }
 });
 
+test('context-novelty: a denser train of ordinary spikes is news only to the block-mean view', () => {
+  // One spike of the same height every 40 rows, then every 8 rows: no value and no move is new,
+  // only the rate is.
+  const values = Float64Array.from({ length: 4000 }, (_, i) => (i % (i < 3000 ? 40 : 8) === 0 ? 10 : 0));
+  const maxAfterChange = (blockRows: number) => {
+    const d = createContextNoveltyDetector({ warmup: 600, blockRows });
+    const scores = Array.from(values, (v) => d.update(v));
+    return { normal: Math.max(...scores.slice(600, 3000)), change: Math.max(...scores.slice(3000, 3200)) };
+  };
+  const withoutBlocks = maxAfterChange(0);
+  assert.equal(withoutBlocks.change, 0);
+  const withBlocks = maxAfterChange(24);
+  assert.equal(withBlocks.normal, 0);
+  assert.ok(withBlocks.change >= 0.5, String(withBlocks.change));
+});
+
 test('context-novelty: rejects nonsense options', () => {
+  assert.throws(() => createContextNoveltyDetector({ blockRows: 1 }), RangeError);
+  assert.throws(() => createContextNoveltyDetector({ blockWeight: 1.5 }), RangeError);
+  assert.throws(() => createContextNoveltyDetector({ restMargin: -0.1 }), RangeError);
   assert.throws(() => createContextNoveltyDetector({ warmup: -1 }), RangeError);
   assert.throws(() => createContextNoveltyDetector({ resolutions: [] }), RangeError);
   assert.throws(() => createContextNoveltyDetector({ tableBits: 40 }), RangeError);
