@@ -12,10 +12,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { httpClient, machineLine } from '../http-client.ts';
 import { createBroker } from '../../src/broker/index.ts';
 import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -72,24 +72,9 @@ function airQuality(i: number, r = rand) {
   };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
+const client = httpClient(PORT, CLIENTS * 2);
+const request = client.request;
 
-function request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      { host: '127.0.0.1', port: PORT, method, path, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
 
 interface Stats {
   ops: number;
@@ -169,7 +154,7 @@ const qFor = (i: number) => `no2>${(i % 70) + 5};no2<${(i % 70) + 5.6};relativeH
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-'));
   console.log(`# twinbox bench:broker — ${N} entities, ${CLIENTS} clients, ${SECONDS} s per operation`);
-  console.log(`# ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}`);
+  console.log(machineLine());
   const child: ChildProcess = spawn(process.execPath, ['bin/twinbox.js', 'serve', '--port', String(PORT), '--data-dir', join(dir, 'http'), '--body-limit', String(16 * 1024 * 1024)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
@@ -276,7 +261,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
-    agent.destroy();
+    client.close();
   }
 }
 

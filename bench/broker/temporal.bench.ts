@@ -9,10 +9,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { httpClient, machineLine } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,24 +30,9 @@ const PORT = Number(opts.port);
 const REPEAT = Number(opts.repeat);
 const DAY = 1440;
 const START = Date.UTC(2024, 5, 3); // a Monday
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
+const client = httpClient(PORT, CLIENTS * 2);
+const request = client.request;
 
-function request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      { host: '127.0.0.1', port: PORT, method, path, agent, headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
 
 /** A plausible traffic-like signal: daily cycle plus per-sensor offset, deterministic. */
 function reading(sensor: number, minute: number): number {
@@ -98,7 +83,7 @@ function dirBytes(dir: string): number {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-temporal-'));
   console.log(`# twinbox bench:temporal — ${SENSORS} sensors x ${MINUTES} minutes = ${(SENSORS * MINUTES).toLocaleString('en')} instances, ${CLIENTS} clients`);
-  console.log(`# ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}`);
+  console.log(machineLine());
   const child = spawn(process.execPath, ['bin/twinbox.js', 'serve', '--port', String(PORT), '--data-dir', dir, '--body-limit', String(64 * 1024 * 1024)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
@@ -151,7 +136,7 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
-    agent.destroy();
+    client.close();
   }
 }
 

@@ -31,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
       dataDir,
       port: 0,
       reseed: Boolean(v.reset),
+      dataspace: false,
       logLevel: 'warn',
       onSeedProgress: (p) =>
         console.log(`  ${p.dataset}: ${p.entities} entities, ${p.historyInstances} history instances, ${p.rejected.length} rejected (${p.seconds.toFixed(1)} s)`),

@@ -27,6 +27,8 @@ export interface ServerOptions {
   onSeedProgress?: (p: SeedProgress) => void;
   /** another engine than the embedded SQLite file in dataDir (PostgreSQL) */
   storeOptions?: StoreOptions;
+  /** mount the data-space connector (default true; seeding alone does not need it) */
+  dataspace?: boolean;
 }
 
 export interface RunningServer {
@@ -78,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }), store);
       },
       // the connector keeps its negotiations beside the entities; it has a SQLite engine only
-      ...(store instanceof SqliteStore
+      ...(store instanceof SqliteStore && options.dataspace !== false
         ? [dataspacePlugin({ store, dataDir, publicUrl, city: city ? { id: city.id, dir: city.dir } : undefined, peers: options.peers })]
         : []),
     ],

@@ -1,0 +1,46 @@
+/**
+ * The load generator's HTTP client for the benchmarks: keep-alive sockets, raw node:http (a
+ * fetch per request costs more than some of the operations it measures), and the machine line
+ * every benchmark prints.
+ */
+import http from 'node:http';
+import { cpus } from 'node:os';
+
+export interface HttpClient {
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
+  close(): void;
+}
+
+export function httpClient(port: number, maxSockets: number): HttpClient {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    request(method, path, body) {
+      return new Promise((resolve, reject) => {
+        const data = body === undefined ? undefined : JSON.stringify(body);
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            agent,
+            headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {},
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          },
+        );
+        req.on('error', reject);
+        if (data) req.write(data);
+        req.end();
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+export function machineLine(): string {
+  return `# ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}`;
+}
