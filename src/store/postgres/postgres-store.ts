@@ -96,15 +96,18 @@ function geoRows(entity: Entity): Array<{ id: string; attr: string; g: unknown }
   return out;
 }
 
+// Rows of a written entity are found by `= ANY(array)` on its ids ($11; deleted ones $12), never
+// by a join with the JSON parameter: right after a bulk load the statistics are stale, and a join
+// would be planned as a hash join over every row of the tenant.
 const WRITE_SQL = `WITH w AS (SELECT x.id, x.doc FROM jsonb_to_recordset($2::jsonb) AS x(id text, doc jsonb)),
-  del AS (DELETE FROM entity e USING w WHERE e.tenant = $1 AND e.id = w.id AND w.doc IS NULL),
+  del AS (DELETE FROM entity e WHERE e.tenant = $1 AND e.id = ANY($12::text[])),
   ups AS (INSERT INTO entity (tenant, id, types, doc)
           SELECT $1, w.id, ARRAY(SELECT jsonb_array_elements_text(w.doc -> 'type')), w.doc FROM w WHERE w.doc IS NOT NULL
           ON CONFLICT (tenant, id) DO UPDATE SET types = excluded.types, doc = excluded.doc),
-  gdel AS (DELETE FROM entity_geo g USING w WHERE g.tenant = $1 AND g.entity_id = w.id),
+  gdel AS (DELETE FROM entity_geo g WHERE g.tenant = $1 AND g.entity_id = ANY($11::text[])),
   gins AS (INSERT INTO entity_geo (tenant, entity_id, attr, geom)
            SELECT $1, x.id, x.attr, ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326) FROM jsonb_to_recordset($3::jsonb) AS x(id text, attr text, g jsonb)),
-  vdel AS (DELETE FROM attr_value v USING w WHERE v.tenant = $1 AND v.entity_id = w.id),
+  vdel AS (DELETE FROM attr_value v WHERE v.tenant = $1 AND v.entity_id = ANY($11::text[])),
   vins AS (INSERT INTO attr_value (tenant, entity_id, attr, num, str)
            SELECT $1, x.e, x.a, x.n, left(x.s, ${INDEXED_STRING_CHARS})
            FROM unnest($7::text[], $8::text[], $9::float8[], $10::text[]) AS x(e, a, n, s)),
@@ -382,6 +385,8 @@ export class PostgresStore implements Store {
             values.attrs,
             values.nums,
             values.strs,
+            [...final.keys()],
+            [...final].filter(([, e]) => e === null).map(([id]) => id),
           ],
         });
       }
