@@ -18,8 +18,20 @@ import { catalogueDescription } from './publication.ts';
 
 export function catalogRoutes(c: Connector): void {
   const { app } = c;
+  // The catalogue changes only when publish.json does (a new Publication object): build each form
+  // once per publication, not per request — 1,000 datasets take a second to serialise.
+  const built = new WeakMap<object, { catalog?: RootCatalog; jsonld?: string; turtle?: string }>();
+  const forms = () => {
+    let f = built.get(c.publication);
+    if (!f) built.set(c.publication, (f = {}));
+    return f;
+  };
   const description = () => catalogueDescription(c.publication, c.publicUrl, c.dspBase);
-  const catalog = (): RootCatalog => dspCatalog(description(), c.identity.did);
+  const catalog = (): RootCatalog => {
+    const f = forms();
+    f.catalog ??= dspCatalog(description(), c.identity.did);
+    return f.catalog;
+  };
 
   app.get('/.well-known/did.json', async () => c.identity.document);
 
@@ -99,11 +111,13 @@ export function catalogRoutes(c: Connector): void {
 
   // DCAT-AP 3 for harvesters: the catalogue is public, access to the data is negotiated.
   app.get('/twinbox/v1/catalogue', async (request, reply) => {
-    const quads = dcatCatalogQuads(description());
+    const f = forms();
     const accept = request.headers.accept ?? '';
     if (/text\/turtle/.test(accept) && !/application\/(ld\+)?json/.test(accept.split(',')[0] ?? '')) {
-      return reply.header('content-type', 'text/turtle; charset=utf-8').send(toTurtle(quads));
+      f.turtle ??= toTurtle(dcatCatalogQuads(description()));
+      return reply.header('content-type', 'text/turtle; charset=utf-8').send(f.turtle);
     }
-    return reply.header('content-type', 'application/ld+json').send(toJsonLd(quads));
+    f.jsonld ??= JSON.stringify(toJsonLd(dcatCatalogQuads(description())));
+    return reply.header('content-type', 'application/ld+json').send(f.jsonld);
   });
 }
