@@ -88,7 +88,7 @@ export function createCSourceNotifier(options: CSourceNotifierOptions) {
     regs: Array<{ reg: CSourceRegistration; infos: CSourceRegistration['information'] }>,
     reason: TriggerReason,
   ): Promise<void> {
-    if (regs.length === 0) return;
+    if (regs.length === 0 || closed) return;
     const terms = await options.termsFor(sub.context);
     const notifiedAt = clock().toISOString();
     const body: Record<string, unknown> = {
@@ -102,6 +102,8 @@ export function createCSourceNotifier(options: CSourceNotifierOptions) {
     if (sub.notification.endpoint.accept === 'application/ld+json')
       body['@context'] = sub.context ?? CORE_CONTEXT_URL;
     const success = await post(sub, body);
+    // a notifier closed while this was in flight leaves the store alone: it may be closed too
+    if (closed) return;
     // read again: the subscription may have changed while the notification was in flight
     const current = await store.registrations.getCSourceSubscription(tenant, sub.id);
     if (!current) return;
@@ -133,6 +135,7 @@ export function createCSourceNotifier(options: CSourceNotifierOptions) {
   }
 
   async function notifyAllMatching(tenant: Tenant, id: string, reason: TriggerReason): Promise<void> {
+    if (closed) return;
     const sub = await store.registrations.getCSourceSubscription(tenant, id);
     if (!sub || csourceSubscriptionStatus(sub, clock().toISOString()) !== 'active') return;
     await deliver(tenant, sub, await matchingRegistrations(tenant, sub), reason);
