@@ -123,7 +123,8 @@ export function createBroker(options: BrokerOptions) {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
         const { entity, outcome } = appendAttributes(existing, fragment.attrs, now, noOverwrite);
-        let next = withScopes(entity, fragment.scope, 'append', now);
+        // append overwrites the scope unless noOverwrite asks to keep what is there (clause 4.18)
+        let next = withScopes(entity, fragment.scope, noOverwrite ? 'append' : 'replace', now);
         const newTypes = fragment.type.filter((t) => !next.type.includes(t));
         if (newTypes.length > 0) next = { ...next, type: [...next.type, ...newTypes] };
         const changed = outcome.updated.length > 0 || newTypes.length > 0 || fragment.scope !== undefined;
@@ -223,10 +224,22 @@ export function createBroker(options: BrokerOptions) {
               } else next = replaceEntity(existing, e, now);
               if (!existing) out.created.push(e.id);
               break;
-            case 'update':
-              if (!existing) error = problem('ResourceNotFound', `entity '${e.id}' not found`);
-              else next = appendAttributes(existing, e.attrs, now, flags.noOverwrite ?? false).entity;
+            case 'update': {
+              if (!existing) {
+                error = problem('ResourceNotFound', `entity '${e.id}' not found`);
+                break;
+              }
+              const appended = appendAttributes(existing, e.attrs, now, flags.noOverwrite ?? false);
+              next = appended.entity;
+              const newTypes = e.type.filter((t) => !next!.type.includes(t));
+              if (newTypes.length > 0) next = { ...next, type: [...next.type, ...newTypes] };
+              if (appended.outcome.notUpdated.length > 0) {
+                // the rest of the entity is written; the attributes kept are reported (clause 5.6.9)
+                const names = [...new Set(appended.outcome.notUpdated.map((n) => n.attributeName))];
+                out.errors.push({ entityId: e.id, error: problem('BadRequestData', `not overwritten (noOverwrite): ${names.join(', ')}`) });
+              }
               break;
+            }
             case 'merge':
               if (!existing) error = problem('ResourceNotFound', `entity '${e.id}' not found`);
               else next = mergeEntity(existing, e, now);

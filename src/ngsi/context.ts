@@ -153,7 +153,10 @@ export class TermMap {
     if (this.reverse.size === 0) this.buildReverse();
     let term = this.reverse.get(iri);
     if (term === undefined) {
-      if (iri.startsWith(DEFAULT_VOCAB) && !this.vocab) term = iri.slice(DEFAULT_VOCAB.length);
+      const bare = iri.startsWith(DEFAULT_VOCAB) && !this.vocab ? iri.slice(DEFAULT_VOCAB.length) : undefined;
+      // the bare term only if this context set does not give it another meaning (JSON-LD
+      // compaction must round-trip); otherwise a compact IRI such as ngsi-ld:default-context/x
+      if (bare !== undefined && !this.terms.has(bare)) term = bare;
       else term = this.compactWithPrefix(iri) ?? iri;
     }
     if (this.compactCache.size < 10_000) this.compactCache.set(iri, term);

@@ -7,24 +7,6 @@
 export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   '001_02_02':
     'POST /entities/ with the body []: expected 400 InvalidRequest, got 400 BadRequestData (the body must be a JSON object)',
-  '001_05_02':
-    'entity created with the default context, retrieved with the suite\'s context: almostFull (default-context IRI) comes back as "almostFull" although that term maps to another IRI there; expected "ngsi-ld:default-context/almostFull"',
-  '003_05_02':
-    'entity created with the default context, retrieved with the suite\'s context: almostFull (default-context IRI) comes back as "almostFull" although that term maps to another IRI there; expected "ngsi-ld:default-context/almostFull"',
-  '003_08_01':
-    'application/ld+json batch with an entity without @context: expected 207 with errors[0].error BadRequestData, got 400 for the whole batch',
-  '003_09_01':
-    'Link header with application/ld+json on a batch: expected 400 BadRequestData for the request, got 207 with a per-entity error',
-  '005_02_01':
-    'batch update ?options=noOverwrite on existing attributes: expected 207 (attributes not overwritten), got 204',
-  '005_02_03':
-    'batch update ?options=noOverwrite with one new and one existing attribute: expected 207, got 204',
-  '005_05_01':
-    'batch update with type Vehicle leaves type "Building"; expected the types merged to ["Building", "Vehicle"]',
-  '010_04_01':
-    '207 UpdateResult names attributes compacted (updated: attribute_to_be_added); the suite expects expanded IRIs (https://uri.etsi.org/ngsi-ld/default-context/attribute_to_be_added, notUpdated https://ngsi-ld-test-suite/context#speed)',
-  '010_07_01 Append Scope To An Entity With Overwrite Enabled':
-    'append without noOverwrite keeps the old scope next to the new one; expected the appended scope to replace it (scope "/CompanyA/OrganizationB/UnitC")',
   '050_01_02':
     'POST /jsonldContexts with {"@context": [URL, URL]}: expected 201 (kind Hosted), got 400 "@context must be an object of term definitions"',
   '050_02_01':
@@ -79,8 +61,4 @@ export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'a subscription with a remote @context creates no ImplicitlyCreated @context: the subscription has no jsonldContext member',
   '053_08_01':
     'a subscription with a remote @context creates no ImplicitlyCreated @context: the subscription has no jsonldContext member',
-  '059_01_03':
-    'POST /temporal/entities?invalidParams=invalidValue: expected 400 InvalidRequest for the unknown parameter, got BadRequestData about the body (parameters should be checked first)',
-  '059_01_04':
-    'GET /temporal/entities?invalidParams=invalidValue: expected 400 InvalidRequest, got 400 BadRequestData (unknown query parameter)',
 };

@@ -63,12 +63,8 @@ export function batchRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const body = request.body;
       if (!Array.isArray(body)) badRequest('a batch body must be a JSON array');
       if (body.length === 0) badRequest('a batch body must not be empty');
-      if (mode !== 'delete' && (request.headers['content-type'] ?? '').startsWith('application/ld+json')) {
-        for (const item of body) {
-          if (item === null || typeof item !== 'object' || !('@context' in item)) {
-            unwrap(fail('BadRequestData', 'with application/ld+json every entity of a batch needs an @context'));
-          }
-        }
+      if (mode !== 'delete' && (request.headers['content-type'] ?? '').startsWith('application/ld+json') && request.headers.link) {
+        unwrap(fail('BadRequestData', 'a Link header @context is not allowed with application/ld+json'));
       }
       const inputs = await parseItems(request, body, mode === 'delete');
       const options = typeof params.options === 'string' ? params.options.split(',') : [];

@@ -164,10 +164,8 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
 
   const attributeOutcome = (reply: import('fastify').FastifyReply, terms: import('../../ngsi/index.ts').TermMap, outcome: { updated: string[]; notUpdated: Array<{ attributeName: string; reason: string }> }) => {
     if (outcome.notUpdated.length === 0) return reply.code(204).send();
-    return reply.code(207).send({
-      updated: outcome.updated.map((n) => terms.compact(n)),
-      notUpdated: outcome.notUpdated.map((n) => ({ ...n, attributeName: n.attributeName === 'scope' ? 'scope' : terms.compact(n.attributeName) })),
-    });
+    // UpdateResult names attributes by their expanded names, as the conformance suite reads it
+    return reply.code(207).send({ updated: outcome.updated, notUpdated: outcome.notUpdated });
   };
 
   /** An append or update body: attributes, and possibly types and scopes (clause 5.6.2–5.6.3). */

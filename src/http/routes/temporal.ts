@@ -23,7 +23,7 @@ import {
 } from '../../ngsi/index.ts';
 import type { AggregateMethod, TimeProperty } from '../../store/index.ts';
 import { badRequest, bodyContext, setContextHeaders, unwrap } from '../negotiation.ts';
-import { ENTITY_QUERY_PARAMS, parseEntityQuery } from '../query-params.ts';
+import { checkParams, ENTITY_QUERY_PARAMS, parseEntityQuery } from '../query-params.ts';
 import {
   type ReadContext,
   type RouteDeps,
@@ -85,7 +85,7 @@ interface TemporalRequest {
 /** Temporal parameters on top of the entity query parameters (clause 6.3.? timerel, lastN, aggr). */
 function parseTemporalParams(params: Params, terms: TermMap, forRetrieve: boolean): TemporalRequest {
   for (const name of Object.keys(params))
-    if (!TEMPORAL_PARAMS.has(name)) badRequest(`unknown query parameter '${name}'`);
+    if (!TEMPORAL_PARAMS.has(name)) unwrap(fail('InvalidRequest', `unknown query parameter '${name}'`));
   const options = (str(params, 'options') ?? '').split(',').filter((o) => o !== '');
   for (const o of options) if (!TEMPORAL_OPTIONS.has(o)) badRequest(`options: unknown value '${o}'`);
   const formatParam = str(params, 'format');
@@ -247,6 +247,7 @@ export function temporalRoutes(app: FastifyInstance, deps: RouteDeps): void {
   }
 
   app.post('/temporal/entities', async (request, reply) => {
+    unwrap(checkParams(request.query as Params, new Set(['local'])));
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       badRequest('the body must be a JSON object');
