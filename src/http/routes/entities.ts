@@ -21,7 +21,8 @@ function entityId(request: FastifyRequest<{ Params: IdParams }>): string {
 
 function requireObjectBody(body: unknown): Record<string, unknown> {
   if (body === undefined) unwrap(fail('InvalidRequest', 'the request body is empty'));
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object');
+  if (Array.isArray(body)) unwrap(fail('InvalidRequest', 'the body must be a JSON object, not an array'));
+  if (body === null || typeof body !== 'object') badRequest('the body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
