@@ -140,9 +140,13 @@ export function createContextResolver(options: ContextResolverOptions) {
     clearTermMaps(): void {
       for (const [k] of [...termMaps.entries()]) termMaps.delete(k);
     },
+    /** fetches a cached context again; a failed fetch keeps the cached copy (clause 5.13.5) */
     async reload(url: string): Promise<Result<unknown>> {
+      const previous = documents.get(url);
       documents.delete(url);
-      return loadDocument(url);
+      const r = await loadDocument(url);
+      if (!r.ok && previous) documents.set(url, previous);
+      return r;
     },
   };
 }

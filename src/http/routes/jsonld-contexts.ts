@@ -17,7 +17,7 @@ interface Details {
   URL: string;
   localId: string;
   kind: 'Hosted' | 'Cached' | 'ImplicitlyCreated';
-  timestamp: string;
+  createdAt: string;
   lastUsage?: string;
   numberOfHits?: number;
 }
@@ -35,15 +35,15 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
         URL: hostedUrl(c.id),
         localId: c.id,
         kind: c.kind,
-        timestamp: c.createdAt,
+        createdAt: c.createdAt,
         ...(c.lastUsage ? { lastUsage: c.lastUsage } : {}),
         numberOfHits: c.numberOfHits,
       }),
     );
     const cached = deps.contexts.cachedDocuments().map(
-      (d): Details => ({ URL: d.url, localId: encodeURIComponent(d.url), kind: 'Cached', timestamp: d.fetchedAt, lastUsage: d.lastUsage, numberOfHits: d.hits }),
+      (d): Details => ({ URL: d.url, localId: encodeURIComponent(d.url), kind: 'Cached', createdAt: d.fetchedAt, lastUsage: d.lastUsage, numberOfHits: d.hits }),
     );
-    const core: Details = { URL: CORE_CONTEXT_URL, localId: 'core', kind: 'Cached', timestamp: new Date(0).toISOString() };
+    const core: Details = { URL: CORE_CONTEXT_URL, localId: 'core', kind: 'Cached', createdAt: new Date(0).toISOString() };
     return [core, ...hosted, ...cached];
   }
 
@@ -62,13 +62,16 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
   app.post('/jsonldContexts', async (request, reply) => {
     unwrap(checkParams(request.query as Params, new Set()));
     const body = request.body as Record<string, unknown> | null;
-    if (body === null || typeof body !== 'object' || Array.isArray(body) || !('@context' in body)) {
-      badRequest('the body must be a JSON object with an @context member');
-    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object with an @context member');
+    if (!('@context' in body!)) unwrap(fail('InvalidRequest', 'the body has no @context member'));
     const ctx = body!['@context'];
-    if (ctx === null || typeof ctx !== 'object' || Array.isArray(ctx)) badRequest('@context must be an object of term definitions');
-    for (const v of Object.values(ctx as object)) {
-      if (typeof v !== 'string' && (v === null || typeof v !== 'object')) badRequest('@context: every term must map to an IRI or a term definition');
+    const entries = Array.isArray(ctx) ? ctx : [ctx];
+    for (const e of entries) {
+      if (typeof e === 'string') continue;
+      if (e === null || typeof e !== 'object' || Array.isArray(e)) badRequest('@context: each entry must be a URL or an object of term definitions');
+      for (const v of Object.values(e as object)) {
+        if (typeof v !== 'string' && v !== null && (typeof v !== 'object' || Array.isArray(v))) badRequest('@context: every term must map to an IRI or a term definition');
+      }
     }
     const id = randomUUID();
     await store.putContext({ id, url: hostedUrl(id), kind: 'Hosted', body, createdAt: new Date().toISOString(), numberOfHits: 0 });
@@ -82,7 +85,7 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
     if (id === 'core' || CORE_CONTEXTS.has(id)) {
       const body = CORE_CONTEXTS.get(CORE_CONTEXT_URL);
       if (params.details === 'true') return reply.send((await allDetails())[0]);
-      return reply.header('content-type', 'application/ld+json').send(body);
+      return reply.header('content-type', 'application/json').send(body);
     }
     const hosted = await store.getContext(id);
     if (hosted) {
@@ -90,12 +93,12 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
       hosted.lastUsage = new Date().toISOString();
       await store.putContext(hosted);
       if (params.details === 'true') return reply.send((await allDetails()).find((d) => d.localId === id));
-      return reply.header('content-type', 'application/ld+json').send(hosted.body);
+      return reply.header('content-type', 'application/json').send(hosted.body);
     }
     const cached = deps.contexts.cachedDocuments().find((d) => d.url === id || encodeURIComponent(d.url) === id);
     if (cached) {
       if (params.details === 'true') return reply.send((await allDetails()).find((d) => d.URL === cached.url));
-      return reply.header('content-type', 'application/ld+json').send(cached.body);
+      return reply.header('content-type', 'application/json').send(cached.body);
     }
     return unwrap(fail('ResourceNotFound', `no @context '${id}'`));
   });
@@ -104,8 +107,13 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
     const params = request.query as Params;
     unwrap(checkParams(params, new Set(['reload'])));
     const id = request.params.contextId;
-    if (id === 'core' || CORE_CONTEXTS.has(id)) badRequest('the core @context cannot be deleted');
+    if (params.reload !== undefined && params.reload !== 'true' && params.reload !== 'false') badRequest(`reload: expected true or false, got '${String(params.reload)}'`);
     const reload = params.reload === 'true';
+    // the core context ships with twinbox: "reloading" it is a no-op, deleting it is refused
+    if (id === 'core' || CORE_CONTEXTS.has(id)) {
+      if (reload) return reply.code(204).send();
+      badRequest('the core @context cannot be deleted');
+    }
     if (await store.getContext(id)) {
       if (reload) badRequest('reload applies to cached @contexts, not hosted ones');
       await store.deleteContext(id);
@@ -113,7 +121,10 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
       return reply.code(204).send();
     }
     const cached = deps.contexts.cachedDocuments().find((d) => d.url === id || encodeURIComponent(d.url) === id);
-    if (!cached) return unwrap(fail('ResourceNotFound', `no @context '${id}'`));
+    if (!cached) {
+      if (reload) badRequest(`no cached @context '${id}' to reload`);
+      return unwrap(fail('ResourceNotFound', `no @context '${id}'`));
+    }
     deps.contexts.clearTermMaps();
     if (reload) unwrap(await deps.contexts.reload(cached.url));
     else deps.contexts.evict(cached.url);
