@@ -90,6 +90,7 @@ export class SqliteStore implements Store {
       delete: db.prepare('DELETE FROM entity WHERE pk = ?'),
       delTypes: db.prepare('DELETE FROM entity_type WHERE pk = ?'),
       delValues: db.prepare('DELETE FROM attr_value WHERE pk = ?'),
+      docByPk: db.prepare<[number], { doc: string }>('SELECT json(doc) AS doc FROM entity WHERE pk = ?'),
       delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND attr = ?'),
       addValue: db.prepare('INSERT INTO attr_value (pk, tenant, attr, num, str) VALUES (?, ?, ?, ?, ?)'),
       addType: db.prepare('INSERT OR IGNORE INTO entity_type (tenant, type, id, pk) VALUES (?, ?, ?, ?)'),
@@ -219,9 +220,11 @@ export class SqliteStore implements Store {
     }
     const entities: Entity[] = [];
     let matched = 0;
-    const stmt = this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`);
-    for (const row of stmt.iterate(...params)) {
-      const entity = JSON.parse(row.doc) as Entity;
+    // Sort the candidates' keys, not their documents: a page needs the first few documents in
+    // id order, and a candidate set from an index can be large and unordered.
+    const keys = this.prepared(`SELECT e.pk AS pk ${base} ORDER BY ${orderCol}`) as unknown as Database.Statement<unknown[], { pk: number }>;
+    for (const { pk } of keys.iterate(...params)) {
+      const entity = JSON.parse(this.stmts.docByPk.get(pk)!.doc) as Entity;
       if (!refineEntity(entity, refinement)) continue;
       if (matched >= query.offset && entities.length < query.limit) entities.push(entity);
       matched++;
