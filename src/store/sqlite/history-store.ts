@@ -81,7 +81,8 @@ function decode(row: InstanceRow): AttributeInstance {
   const attribute: Attribute =
     row.doc === null ? { type: 'Property', value: row.num } : (JSON.parse(row.doc) as Attribute);
   if (row.dataset_id !== '') attribute.datasetId = row.dataset_id;
-  if (row.observed_at !== null) attribute.observedAt = iso(row.observed_at);
+  const observedAt = row.observed_at === null ? undefined : iso(row.observed_at);
+  if (observedAt !== undefined) attribute.observedAt = observedAt;
   const inst: AttributeInstance = {
     instanceId: INSTANCE_PREFIX + row.iid,
     entityId: row.entity_id,
@@ -91,7 +92,7 @@ function decode(row: InstanceRow): AttributeInstance {
     attribute,
   };
   if (row.dataset_id !== '') inst.datasetId = row.dataset_id;
-  if (row.observed_at !== null) inst.observedAt = iso(row.observed_at);
+  if (observedAt !== undefined) inst.observedAt = observedAt;
   return inst;
 }
 
