@@ -24,12 +24,16 @@ export function httpClient(port: number, maxSockets: number): HttpClient {
             method,
             path,
             agent,
-            headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {},
+            headers: data
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
+              : {},
           },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+            );
           },
         );
         req.on('error', reject);

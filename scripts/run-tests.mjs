@@ -20,9 +20,8 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, TWINBOX_LOG_LEVEL: process.env.TWINBOX_LOG_LEVEL ?? 'silent' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, TWINBOX_LOG_LEVEL: process.env.TWINBOX_LOG_LEVEL ?? 'silent' },
+});
 process.exit(result.status ?? 1);

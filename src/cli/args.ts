@@ -4,11 +4,17 @@
  */
 import { parseArgs } from 'node:util';
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }>;
+export type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }
+>;
 
 export class UsageError extends Error {}
 
-export function parseOptions(argv: string[], options: OptionSpec): Record<string, string | boolean | string[] | undefined> {
+export function parseOptions(
+  argv: string[],
+  options: OptionSpec,
+): Record<string, string | boolean | string[] | undefined> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<
       string,
@@ -27,13 +33,15 @@ export function requireString(values: Record<string, unknown>, name: string): st
 
 export function positiveInt(value: unknown, name: string): number {
   const n = typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive integer, got '${String(value)}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${name}: expected a positive integer, got '${String(value)}'`);
   return n;
 }
 
 export function positiveNumber(value: unknown, name: string): number {
   const n = typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name}: expected a positive number, got '${String(value)}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name}: expected a positive number, got '${String(value)}'`);
   return n;
 }
 

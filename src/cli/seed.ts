@@ -4,8 +4,8 @@
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseOptions, requireString, runCommand } from './args.ts';
 import { defaultDataDir, startServer } from '../twin/index.ts';
+import { parseOptions, requireString, runCommand } from './args.ts';
 
 export const summary = "seed a city instance's store from its open data (--reset starts from an empty store)";
 
@@ -34,7 +34,9 @@ export async function run(argv: string[]): Promise<number> {
       dataspace: false,
       logLevel: 'warn',
       onSeedProgress: (p) =>
-        console.log(`  ${p.dataset}: ${p.entities} entities, ${p.historyInstances} history instances, ${p.rejected.length} rejected (${p.seconds.toFixed(1)} s)`),
+        console.log(
+          `  ${p.dataset}: ${p.entities} entities, ${p.historyInstances} history instances, ${p.rejected.length} rejected (${p.seconds.toFixed(1)} s)`,
+        ),
     });
     await server.close();
     console.log(`seeded ${city} into ${dataDir}`);

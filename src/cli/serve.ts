@@ -2,10 +2,11 @@
  * `twinbox serve`: the NGSI-LD broker, or with --city a city instance seeded from its open data.
  */
 import { resolve } from 'node:path';
-import { parseOptions, positiveInt, runCommand, UsageError } from './args.ts';
 import { type Peer, startServer } from '../twin/index.ts';
+import { parseOptions, positiveInt, runCommand, UsageError } from './args.ts';
 
-export const summary = 'run the twin: the NGSI-LD broker on an embedded store, or a city instance with --city';
+export const summary =
+  'run the twin: the NGSI-LD broker on an embedded store, or a city instance with --city';
 
 const HELP = `usage: twinbox serve [--port 1026] [--host 127.0.0.1] [--data-dir DIR] [--store sqlite|postgres]
                      [--database-url URL] [--city NAME|PATH] [--peer NAME=URL ...] [--body-limit BYTES]
@@ -47,9 +48,12 @@ export async function run(argv: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    if (v.store !== 'sqlite' && v.store !== 'postgres') throw new UsageError(`--store: '${String(v.store)}' is not available; use sqlite or postgres`);
-    const databaseUrl = typeof v['database-url'] === 'string' ? v['database-url'] : process.env.TWINBOX_DATABASE_URL;
-    if (v.store === 'postgres' && !databaseUrl) throw new UsageError('--store postgres needs --database-url (or TWINBOX_DATABASE_URL)');
+    if (v.store !== 'sqlite' && v.store !== 'postgres')
+      throw new UsageError(`--store: '${String(v.store)}' is not available; use sqlite or postgres`);
+    const databaseUrl =
+      typeof v['database-url'] === 'string' ? v['database-url'] : process.env.TWINBOX_DATABASE_URL;
+    if (v.store === 'postgres' && !databaseUrl)
+      throw new UsageError('--store postgres needs --database-url (or TWINBOX_DATABASE_URL)');
     const port = v.port === undefined ? undefined : positiveInt(v.port, 'port');
     const bodyLimit = v['body-limit'] === undefined ? undefined : positiveInt(v['body-limit'], 'body-limit');
     const server = await startServer({

@@ -6,8 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseOptions, runCommand } from './args.ts';
 import { runDataspaceDemo, WEB_DIST } from '../twin/index.ts';
+import { parseOptions, runCommand } from './args.ts';
 
 export const summary = 'start the demo: Leipzig and Bologna twins (ports 1026, 1027) with the web app';
 
@@ -40,20 +40,33 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 
 export async function run(argv: string[]): Promise<number> {
   return runCommand('start', async () => {
-    const v = parseOptions(argv, { help: { type: 'boolean', short: 'h' }, 'no-web': { type: 'boolean' }, 'no-dataspace': { type: 'boolean' } });
+    const v = parseOptions(argv, {
+      help: { type: 'boolean', short: 'h' },
+      'no-web': { type: 'boolean' },
+      'no-dataspace': { type: 'boolean' },
+    });
     if (v.help) {
-      console.log('usage: twinbox start [--no-web] [--no-dataspace]\n\nStarts the Leipzig (1026) and Bologna (1027) twins (data in .twinbox/<city>); Bologna then negotiates\naccess to Leipzig\'s EV charging stations through the data-space connector.');
+      console.log(
+        "usage: twinbox start [--no-web] [--no-dataspace]\n\nStarts the Leipzig (1026) and Bologna (1027) twins (data in .twinbox/<city>); Bologna then negotiates\naccess to Leipzig's EV charging stations through the data-space connector.",
+      );
       return 0;
     }
     const t0 = performance.now();
     const web = v['no-web'] ? Promise.resolve() : buildWeb();
     const bin = join(WEB_DIST, '..', '..', 'bin', 'twinbox.js');
     const children = CITIES.map((c) => {
-      const peers = CITIES.filter((p) => p.id !== c.id).flatMap((p) => ['--peer', `${p.id}=http://127.0.0.1:${p.port}`]);
-      const child = spawn(process.execPath, [bin, 'serve', '--city', c.id, '--port', String(c.port), ...peers], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: { ...process.env, TWINBOX_LOG_LEVEL: process.env.TWINBOX_LOG_LEVEL ?? 'warn' },
-      });
+      const peers = CITIES.filter((p) => p.id !== c.id).flatMap((p) => [
+        '--peer',
+        `${p.id}=http://127.0.0.1:${p.port}`,
+      ]);
+      const child = spawn(
+        process.execPath,
+        [bin, 'serve', '--city', c.id, '--port', String(c.port), ...peers],
+        {
+          stdio: ['ignore', 'inherit', 'inherit'],
+          env: { ...process.env, TWINBOX_LOG_LEVEL: process.env.TWINBOX_LOG_LEVEL ?? 'warn' },
+        },
+      );
       return { city: c, child, url: `http://127.0.0.1:${c.port}` };
     });
     const stop = () => {
@@ -79,14 +92,19 @@ export async function run(argv: string[]): Promise<number> {
           expiryWaitMs: 3500,
           log: (line: string) => console.log(`  dataspace: ${line}`),
         });
-        console.log(`  dataspace: Bologna holds agreement ${report.agreementId} for Leipzig's EV charging stations`);
+        console.log(
+          `  dataspace: Bologna holds agreement ${report.agreementId} for Leipzig's EV charging stations`,
+        );
       } catch (err) {
         console.log(`  dataspace: the demo negotiation failed: ${(err as Error).message}`);
       }
     }
-    for (const c of children) console.log(`  ${c.city.id.padEnd(8)} ${c.url}/   (NGSI-LD API ${c.url}/ngsi-ld/v1)`);
+    for (const c of children)
+      console.log(`  ${c.city.id.padEnd(8)} ${c.url}/   (NGSI-LD API ${c.url}/ngsi-ld/v1)`);
     console.log('Ctrl-C stops both.');
-    const codes = await Promise.all(children.map((c) => new Promise<number>((r) => c.child.once('exit', (code) => r(code ?? 0)))));
+    const codes = await Promise.all(
+      children.map((c) => new Promise<number>((r) => c.child.once('exit', (code) => r(code ?? 0)))),
+    );
     return codes.every((c) => c === 0) ? 0 : 1;
   });
 }

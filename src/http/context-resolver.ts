@@ -4,9 +4,9 @@
  * in bounded LRU maps, so the hot path is one map lookup by the @context's text.
  */
 import {
+  CORE_CONTEXTS,
   type ContextEntry,
   contextEntries,
-  CORE_CONTEXTS,
   fail,
   ok,
   type Result,
@@ -80,16 +80,23 @@ export function createContextResolver(options: ContextResolverOptions) {
       cached.lastUsage = new Date().toISOString();
       return ok(cached.body);
     }
-    if (!/^https?:\/\//.test(url)) return fail('LdContextNotAvailable', `@context '${url}' is not an http(s) URL`);
+    if (!/^https?:\/\//.test(url))
+      return fail('LdContextNotAvailable', `@context '${url}' is not an http(s) URL`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/ld+json, application/json' } });
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/ld+json, application/json' },
+      });
       if (!res.ok) return fail('LdContextNotAvailable', `@context '${url}' answered HTTP ${res.status}`);
       const body = (await res.json()) as unknown;
       const now = new Date().toISOString();
       documents.set(url, { url, body, fetchedAt: now, hits: 1, lastUsage: now });
       return ok(body);
     } catch (err) {
-      return fail('LdContextNotAvailable', `@context '${url}' could not be retrieved: ${(err as Error).message}`);
+      return fail(
+        'LdContextNotAvailable',
+        `@context '${url}' could not be retrieved: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -103,7 +110,8 @@ export function createContextResolver(options: ContextResolverOptions) {
         const doc = await loadDocument(entry);
         if (!doc.ok) return doc;
         const inner = (doc.value as { '@context'?: unknown })?.['@context'];
-        if (inner === undefined) return fail('LdContextNotAvailable', `@context '${entry}' is not a JSON-LD context document`);
+        if (inner === undefined)
+          return fail('LdContextNotAvailable', `@context '${entry}' is not a JSON-LD context document`);
         const r = await flatten(inner, out, depth + 1);
         if (!r.ok) return r;
       } else {

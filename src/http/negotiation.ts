@@ -35,9 +35,12 @@ export function requestContext(request: FastifyRequest, body: unknown, bodyRequi
   const link = linkContext(request.headers.link);
   if (!link.ok) return link;
   const bodyContext =
-    body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)['@context'] : undefined;
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)['@context']
+      : undefined;
   if (type === 'application/ld+json') {
-    if (link.value !== undefined) return fail('BadRequestData', 'a Link header @context is not allowed with application/ld+json');
+    if (link.value !== undefined)
+      return fail('BadRequestData', 'a Link header @context is not allowed with application/ld+json');
     if (Array.isArray(body)) {
       // batch bodies: every entity carries its own @context; the first one is checked here
       return ok(undefined);
@@ -74,16 +77,24 @@ export function responseType(request: FastifyRequest, allowGeoJson: boolean): Re
   for (const r of ranges) {
     if (r.type === 'application/ld+json') return ok('application/ld+json');
     if (r.type === 'application/geo+json' && allowGeoJson) return ok('application/geo+json');
-    if (r.type === 'application/json' || r.type === 'application/*' || r.type === '*/*') return ok('application/json');
+    if (r.type === 'application/json' || r.type === 'application/*' || r.type === '*/*')
+      return ok('application/json');
   }
   return fail('NotAcceptable', `none of the media types in Accept '${accept}' can be produced`);
 }
 
 /** Sets Content-Type and, for plain JSON, the Link header naming the response's @context. */
-export function setContextHeaders(reply: FastifyReply, type: ResponseType, contextUrl: string | undefined): void {
+export function setContextHeaders(
+  reply: FastifyReply,
+  type: ResponseType,
+  contextUrl: string | undefined,
+): void {
   reply.header('content-type', type);
   if (type !== 'application/ld+json') {
-    reply.header('link', `<${contextUrl ?? CORE_CONTEXT_URL}>; rel="${JSONLD_CONTEXT_REL}"; type="application/ld+json"`);
+    reply.header(
+      'link',
+      `<${contextUrl ?? CORE_CONTEXT_URL}>; rel="${JSONLD_CONTEXT_REL}"; type="application/ld+json"`,
+    );
   }
 }
 

@@ -7,15 +7,15 @@ import {
   type CompactOptions,
   expandQ,
   expandTypeQuery,
-  fail,
   type Format,
+  fail,
   LOCATION,
+  type OrderKey,
   ok,
   parseGeoQuery,
   parseProjectionParams,
-  parseScopeQ,
-  type OrderKey,
   parseQ,
+  parseScopeQ,
   parseTypeQuery,
   type Result,
   type TermMap,
@@ -26,17 +26,69 @@ export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 20;
 
 /** Parameters of the spec twinbox does not implement yet: answered with 501. */
-const NOT_IMPLEMENTED = new Set(['csf', 'expandValues', 'entityMap', 'containedBy', 'join', 'joinLevel', 'collect', 'jsonKeys']);
+const NOT_IMPLEMENTED = new Set([
+  'csf',
+  'expandValues',
+  'entityMap',
+  'containedBy',
+  'join',
+  'joinLevel',
+  'collect',
+  'jsonKeys',
+]);
 
 export const ENTITY_QUERY_PARAMS = new Set([
-  'id', 'type', 'idPattern', 'attrs', 'pick', 'omit', 'q', 'georel', 'geometry', 'coordinates', 'geoproperty',
-  'geometryProperty', 'lang', 'scopeQ', 'options', 'format', 'limit', 'offset', 'count', 'local', 'orderBy', 'csf',
-  'expandValues', 'entityMap', 'containedBy', 'join', 'joinLevel', 'datasetId', 'via', 'jsonKeys', 'collect',
+  'id',
+  'type',
+  'idPattern',
+  'attrs',
+  'pick',
+  'omit',
+  'q',
+  'georel',
+  'geometry',
+  'coordinates',
+  'geoproperty',
+  'geometryProperty',
+  'lang',
+  'scopeQ',
+  'options',
+  'format',
+  'limit',
+  'offset',
+  'count',
+  'local',
+  'orderBy',
+  'csf',
+  'expandValues',
+  'entityMap',
+  'containedBy',
+  'join',
+  'joinLevel',
+  'datasetId',
+  'via',
+  'jsonKeys',
+  'collect',
 ]);
 
 export const RETRIEVE_PARAMS = new Set([
-  'attrs', 'pick', 'omit', 'geometryProperty', 'lang', 'options', 'format', 'local', 'datasetId', 'join', 'joinLevel',
-  'containedBy', 'entityMap', 'via', 'jsonKeys', 'collect', 'type',
+  'attrs',
+  'pick',
+  'omit',
+  'geometryProperty',
+  'lang',
+  'options',
+  'format',
+  'local',
+  'datasetId',
+  'join',
+  'joinLevel',
+  'containedBy',
+  'entityMap',
+  'via',
+  'jsonKeys',
+  'collect',
+  'type',
 ]);
 
 type Params = Record<string, string | string[] | undefined>;
@@ -51,7 +103,8 @@ function single(params: Params, name: string): Result<string | undefined> {
 export function checkParams(params: Params, allowed: ReadonlySet<string>): Result<void> {
   for (const name of Object.keys(params)) {
     if (!allowed.has(name)) return fail('InvalidRequest', `unknown query parameter '${name}'`);
-    if (NOT_IMPLEMENTED.has(name)) return fail('NotImplemented', `query parameter '${name}' is not implemented`);
+    if (NOT_IMPLEMENTED.has(name))
+      return fail('NotImplemented', `query parameter '${name}' is not implemented`);
   }
   return ok(undefined);
 }
@@ -62,7 +115,18 @@ export interface Representation {
   compact: CompactOptions;
 }
 
-const OPTION_VALUES = new Set(['keyValues', 'simplified', 'concise', 'normalized', 'sysAttrs', 'count', 'noOverwrite', 'replace', 'update', 'unique']);
+const OPTION_VALUES = new Set([
+  'keyValues',
+  'simplified',
+  'concise',
+  'normalized',
+  'sysAttrs',
+  'count',
+  'noOverwrite',
+  'replace',
+  'update',
+  'unique',
+]);
 
 /** `options` and `format` (clause 6.3.7). */
 export function parseRepresentation(params: Params, terms: TermMap): Result<Representation> {
@@ -71,9 +135,20 @@ export function parseRepresentation(params: Params, terms: TermMap): Result<Repr
   const fmt = single(params, 'format');
   if (!fmt.ok) return fmt;
   const options = opt.value ? opt.value.split(',').map((o) => o.trim()) : [];
-  for (const o of options) if (!OPTION_VALUES.has(o)) return fail('InvalidRequest', `options: unknown value '${o}'`);
+  for (const o of options)
+    if (!OPTION_VALUES.has(o)) return fail('InvalidRequest', `options: unknown value '${o}'`);
   let format: Format = 'normalized';
-  const formats = [...options.filter((o) => o !== 'sysAttrs' && o !== 'count' && o !== 'noOverwrite' && o !== 'replace' && o !== 'update' && o !== 'unique')];
+  const formats = [
+    ...options.filter(
+      (o) =>
+        o !== 'sysAttrs' &&
+        o !== 'count' &&
+        o !== 'noOverwrite' &&
+        o !== 'replace' &&
+        o !== 'update' &&
+        o !== 'unique',
+    ),
+  ];
   if (fmt.value) formats.unshift(fmt.value);
   if (formats.length > 0) {
     const f = formats[0];
@@ -101,7 +176,9 @@ function parseProjection(params: Params, terms: TermMap): Result<Partial<Compact
   if (!attrs.ok) return attrs;
   if (!pick.ok) return pick;
   if (!omit.ok) return omit;
-  const parsed = parseProjectionParams({ attrs: attrs.value, pick: pick.value, omit: omit.value }, (n) => terms.expand(n));
+  const parsed = parseProjectionParams({ attrs: attrs.value, pick: pick.value, omit: omit.value }, (n) =>
+    terms.expand(n),
+  );
   if (!parsed.ok) return parsed;
   const out: Partial<CompactOptions> = {};
   const { attrs: a, pick: p, omit: o } = parsed.value;
@@ -123,7 +200,8 @@ const CORE_MEMBER_NAMES = new Set(['id', 'type', 'scope', 'createdAt', 'modified
 
 function nonNegativeInt(value: string | undefined, name: string, fallback: number): Result<number> {
   if (value === undefined) return ok(fallback);
-  if (!/^\d+$/.test(value)) return fail('BadRequestData', `${name}: expected a non-negative integer, got '${value}'`);
+  if (!/^\d+$/.test(value))
+    return fail('BadRequestData', `${name}: expected a non-negative integer, got '${value}'`);
   return ok(Number(value));
 }
 
@@ -147,20 +225,27 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
   if (!offsetR.ok) return offsetR;
   const limit = nonNegativeInt(limitR.value, 'limit', DEFAULT_LIMIT);
   if (!limit.ok) return limit;
-  if (limit.value > MAX_LIMIT) return fail('TooManyResults', `limit ${limit.value} exceeds the maximum of ${MAX_LIMIT}`);
+  if (limit.value > MAX_LIMIT)
+    return fail('TooManyResults', `limit ${limit.value} exceeds the maximum of ${MAX_LIMIT}`);
   const offset = nonNegativeInt(offsetR.value, 'offset', 0);
   if (!offset.ok) return offset;
   const options = (get('options').ok ? (params.options as string | undefined) : undefined)?.split(',') ?? [];
   const countR = get('count');
   if (!countR.ok) return countR;
-  const query: EntityQuery = { limit: limit.value, offset: offset.value, count: options.includes('count') || countR.value === 'true' };
-  if (limit.value === 0 && !query.count) return fail('BadRequestData', 'limit=0 is only allowed together with count');
+  const query: EntityQuery = {
+    limit: limit.value,
+    offset: offset.value,
+    count: options.includes('count') || countR.value === 'true',
+  };
+  if (limit.value === 0 && !query.count)
+    return fail('BadRequestData', 'limit=0 is only allowed together with count');
   let hasFilter = false;
   const id = get('id');
   if (!id.ok) return id;
   if (id.value !== undefined) {
     const ids = id.value.split(',').map((s) => s.trim());
-    if (ids.some((s) => !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s))) return fail('BadRequestData', `id: '${id.value}' is not a list of URIs`);
+    if (ids.some((s) => !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(s)))
+      return fail('BadRequestData', `id: '${id.value}' is not a list of URIs`);
     query.ids = ids;
   }
   const idPattern = get('idPattern');
@@ -186,7 +271,8 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
   if (attrs.value !== undefined) {
     const names = attrs.value.split(',').map((a) => a.trim());
     const core = names.filter((n) => CORE_MEMBER_NAMES.has(n));
-    if (core.length > 0) return fail('BadRequestData', `attrs: '${core.join(',')}' are entity members, not attributes`);
+    if (core.length > 0)
+      return fail('BadRequestData', `attrs: '${core.join(',')}' are entity members, not attributes`);
     query.attrs = names.map((a) => terms.expand(a));
     hasFilter = true;
   }
@@ -206,7 +292,12 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
   if (georel.ok && geometry.ok && coordinates.ok && geoproperty.ok) {
     if (georel.value !== undefined || geometry.value !== undefined || coordinates.value !== undefined) {
       const g = parseGeoQuery(
-        { georel: georel.value, geometry: geometry.value, coordinates: coordinates.value, geoproperty: geoproperty.value },
+        {
+          georel: georel.value,
+          geometry: geometry.value,
+          coordinates: coordinates.value,
+          geoproperty: geoproperty.value,
+        },
         (n: string) => (n === 'location' ? LOCATION : terms.expand(n)),
       );
       if (!g.ok) return g;
@@ -227,7 +318,8 @@ export function parseEntityQuery(params: Params, terms: TermMap): Result<ParsedQ
   if (local.ok && local.value === 'true') hasFilter = true;
   const datasetId = single(params, 'datasetId');
   if (!datasetId.ok) return datasetId;
-  if (datasetId.value !== undefined) rep.value.compact.datasetIds = new Set(datasetId.value.split(',').map((d) => d.trim()));
+  if (datasetId.value !== undefined)
+    rep.value.compact.datasetIds = new Set(datasetId.value.split(',').map((d) => d.trim()));
   const orderBy = single(params, 'orderBy');
   if (!orderBy.ok) return orderBy;
   if (orderBy.value !== undefined) {
@@ -246,12 +338,17 @@ export function parseOrderBy(text: string, terms: TermMap): Result<OrderKey[]> {
   const keys: OrderKey[] = [];
   for (const part of text.split(',')) {
     const [path, dir = 'asc'] = part.split(';').map((x) => x.trim());
-    if (!path || (dir !== 'asc' && dir !== 'desc')) return fail('BadRequestData', `orderBy: cannot read '${part}'`);
+    if (!path || (dir !== 'asc' && dir !== 'desc'))
+      return fail('BadRequestData', `orderBy: cannot read '${part}'`);
     const [first, ...rest] = path.split('.');
     if (first === 'id' || first === 'type' || first === 'createdAt' || first === 'modifiedAt') {
       keys.push({ member: first, path: [], descending: dir === 'desc' });
     } else {
-      keys.push({ attr: terms.expand(first), path: rest.map((r) => (SYSTEM_MEMBERS.has(r) ? r : terms.expand(r))), descending: dir === 'desc' });
+      keys.push({
+        attr: terms.expand(first),
+        path: rest.map((r) => (SYSTEM_MEMBERS.has(r) ? r : terms.expand(r))),
+        descending: dir === 'desc',
+      });
     }
   }
   return ok(keys);

@@ -63,7 +63,17 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type CompactedEntity = Record<string, unknown>;
 
 /** Names of the members of an entity that are not attributes (clause 4.5.1). */
-export const ENTITY_CORE_MEMBERS = new Set(['id', '@id', 'type', '@type', '@context', 'scope', 'createdAt', 'modifiedAt', 'deletedAt']);
+export const ENTITY_CORE_MEMBERS = new Set([
+  'id',
+  '@id',
+  'type',
+  '@type',
+  '@context',
+  'scope',
+  'createdAt',
+  'modifiedAt',
+  'deletedAt',
+]);
 
 /** Members of an attribute that are not sub-attributes. */
 export const ATTRIBUTE_CORE_MEMBERS = new Set([

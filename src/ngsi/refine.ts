@@ -3,9 +3,9 @@
  * then every candidate passes through here, so both engines answer a query identically.
  */
 import type { Attribute, Entity } from './entity.ts';
+import { fail, ok, type Result } from './errors.ts';
 import { evaluateGeoQuery } from './geo-predicates.ts';
 import { evaluateQ } from './q-evaluate.ts';
-import { fail, ok, type Result } from './errors.ts';
 import type { GeoJsonGeometry, GeoQuery, OrderKey, QNode, TypeNode } from './query-ast.ts';
 import { evaluateTypeQuery } from './type-query.ts';
 
@@ -79,7 +79,14 @@ function orderValue(e: Entity, k: OrderKey): unknown {
   let attr: Attribute | undefined = e.attrs[k.attr ?? '']?.[0];
   for (let i = 0; i < k.path.length && attr; i++) {
     const step = k.path[i];
-    if (i === k.path.length - 1 && (step === 'createdAt' || step === 'modifiedAt' || step === 'observedAt' || step === 'unitCode' || step === 'datasetId')) {
+    if (
+      i === k.path.length - 1 &&
+      (step === 'createdAt' ||
+        step === 'modifiedAt' ||
+        step === 'observedAt' ||
+        step === 'unitCode' ||
+        step === 'datasetId')
+    ) {
       return attr[step];
     }
     attr = attr.sub?.[step]?.[0];
@@ -97,7 +104,10 @@ export function refineEntity(entity: Entity, r: EntityQueryRefinement): boolean 
   if (r.geoQ) {
     const instances = entity.attrs[r.geoQ.geoproperty] ?? [];
     const query = r.geoQ;
-    if (!instances.some((i) => i.type === 'GeoProperty' && evaluateGeoQuery(query, i.value as GeoJsonGeometry))) return false;
+    if (
+      !instances.some((i) => i.type === 'GeoProperty' && evaluateGeoQuery(query, i.value as GeoJsonGeometry))
+    )
+      return false;
   }
   if (r.q && !evaluateQ(r.q, entity)) return false;
   return true;

@@ -34,7 +34,6 @@ export interface EntityQuery {
   orderBy?: OrderKey[];
 }
 
-
 export interface QueryResult {
   entities: Entity[];
   count?: number;
@@ -92,7 +91,11 @@ export interface Store {
    * transaction (entities, their indexes, and their change records). `mutate` must be pure: an
    * engine may run it again after a conflict.
    */
-  modifyEntities<T>(tenant: Tenant, ids: string[], mutate: (current: ReadonlyMap<string, Entity>) => WritePlan<T>): Promise<{ result: T; changes: EntityChange[] }>;
+  modifyEntities<T>(
+    tenant: Tenant,
+    ids: string[],
+    mutate: (current: ReadonlyMap<string, Entity>) => WritePlan<T>,
+  ): Promise<{ result: T; changes: EntityChange[] }>;
   /** entity types with attribute details (discovery, clause 5.7.5–5.7.8) */
   typeSummaries(tenant: Tenant): Promise<TypeSummary[]>;
   tenantExists(tenant: Tenant): Promise<boolean>;

@@ -38,15 +38,29 @@ const MIME: Record<string, string> = {
   '.pbf': 'application/x-protobuf',
 };
 
-export function instanceRoutes(app: FastifyInstance, info: () => InstanceInfo, store: Store, webDist = WEB_DIST): void {
-  app.get<{ Querystring: { connector?: string; limit?: string; offset?: string } }>('/twinbox/v1/ingestion/runs', async (request) => {
-    const limit = Math.min(Number(request.query.limit ?? 50) || 50, 1000);
-    const offset = Number(request.query.offset ?? 0) || 0;
-    return store.ingestion.listRuns({ connector: request.query.connector, limit, offset });
-  });
+export function instanceRoutes(
+  app: FastifyInstance,
+  info: () => InstanceInfo,
+  store: Store,
+  webDist = WEB_DIST,
+): void {
+  app.get<{ Querystring: { connector?: string; limit?: string; offset?: string } }>(
+    '/twinbox/v1/ingestion/runs',
+    async (request) => {
+      const limit = Math.min(Number(request.query.limit ?? 50) || 50, 1000);
+      const offset = Number(request.query.offset ?? 0) || 0;
+      return store.ingestion.listRuns({ connector: request.query.connector, limit, offset });
+    },
+  );
   app.get<{ Params: { id: string } }>('/twinbox/v1/ingestion/runs/:id', async (request, reply) => {
     const run = await store.ingestion.getRun(request.params.id);
-    if (!run) return reply.code(404).send({ type: 'https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound', title: 'Resource not found', status: 404, detail: `no ingestion run '${request.params.id}'` });
+    if (!run)
+      return reply.code(404).send({
+        type: 'https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound',
+        title: 'Resource not found',
+        status: 404,
+        detail: `no ingestion run '${request.params.id}'`,
+      });
     return run;
   });
 
@@ -74,16 +88,31 @@ export function instanceRoutes(app: FastifyInstance, info: () => InstanceInfo, s
   app.get('/*', async (request, reply) => {
     const path = decodeURIComponent(request.url.split('?')[0]);
     if (path.startsWith('/ngsi-ld/') || path.startsWith('/twinbox/')) {
-      return reply.code(404).send({ type: 'https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound', title: 'Resource not found', status: 404, detail: `no resource at ${path}` });
+      return reply.code(404).send({
+        type: 'https://uri.etsi.org/ngsi-ld/errors/ResourceNotFound',
+        title: 'Resource not found',
+        status: 404,
+        detail: `no resource at ${path}`,
+      });
     }
     if (!existsSync(join(webDist, 'index.html'))) {
       return reply
         .type('text/plain')
-        .send('twinbox: the web app is not built; run `npm run build:web`. The NGSI-LD API is at /ngsi-ld/v1.');
+        .send(
+          'twinbox: the web app is not built; run `npm run build:web`. The NGSI-LD API is at /ngsi-ld/v1.',
+        );
     }
     const file = normalize(join(webDist, path === '/' ? 'index.html' : path));
-    const target = file.startsWith(webDist) && existsSync(file) && statSync(file).isFile() ? file : join(webDist, 'index.html');
-    const cache = target.includes(`${join(webDist, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
-    return reply.header('cache-control', cache).type(MIME[extname(target)] ?? 'application/octet-stream').send(readFileSync(target));
+    const target =
+      file.startsWith(webDist) && existsSync(file) && statSync(file).isFile()
+        ? file
+        : join(webDist, 'index.html');
+    const cache = target.includes(`${join(webDist, 'assets')}`)
+      ? 'public, max-age=31536000, immutable'
+      : 'no-cache';
+    return reply
+      .header('cache-control', cache)
+      .type(MIME[extname(target)] ?? 'application/octet-stream')
+      .send(readFileSync(target));
   });
 }

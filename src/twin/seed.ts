@@ -19,16 +19,23 @@ export interface SeedProgress {
 }
 
 /** The file connector that reads one dataset of a city. */
-export function datasetConnector(city: CityConfig, dataset: DatasetConfig, validator?: SmartDataModelValidator): Connector {
+export function datasetConnector(
+  city: CityConfig,
+  dataset: DatasetConfig,
+  validator?: SmartDataModelValidator,
+): Connector {
   const mapping = MAPPINGS[dataset.mapping];
-  if (!mapping) throw new Error(`${city.id}: dataset ${dataset.id} names unknown mapping "${dataset.mapping}"`);
+  if (!mapping)
+    throw new Error(`${city.id}: dataset ${dataset.id} names unknown mapping "${dataset.mapping}"`);
   return {
     id: `${city.id}/${dataset.id}`,
     city: city.id,
     timeZone: city.timeZone,
     baseDir: city.dir,
     mapping,
-    sources: Object.fromEntries(Object.entries(dataset.files).map(([role, file]) => [role, { location: file }])),
+    sources: Object.fromEntries(
+      Object.entries(dataset.files).map(([role, file]) => [role, { location: file }]),
+    ),
     quality: validator ? { schema: validator } : {},
   };
 }
@@ -44,7 +51,11 @@ export async function seedCity(
   const report: SeedProgress[] = [];
   for (const dataset of city.datasets) {
     const t0 = performance.now();
-    const run: IngestionRun = await runConnector(datasetConnector(city, dataset, validator), { broker, contexts, tenant });
+    const run: IngestionRun = await runConnector(datasetConnector(city, dataset, validator), {
+      broker,
+      contexts,
+      tenant,
+    });
     if (run.status === 'failed') throw new Error(`seeding ${city.id}/${dataset.id} failed: ${run.error}`);
     const progress: SeedProgress = {
       dataset: dataset.id,

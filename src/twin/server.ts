@@ -9,7 +9,12 @@ import type { FastifyInstance } from 'fastify';
 import { createBroker } from '../broker/index.ts';
 import { buildApp, type ContextResolver } from '../http/index.ts';
 import { openStore, SqliteStore, type Store, type StoreOptions } from '../store/index.ts';
-import { type CityConfig, loadCity, readSmartDataModelContext, SMART_DATA_MODEL_CONTEXTS } from './cities/index.ts';
+import {
+  type CityConfig,
+  loadCity,
+  readSmartDataModelContext,
+  SMART_DATA_MODEL_CONTEXTS,
+} from './cities/index.ts';
 import { dataspacePlugin } from './dataspace/index.ts';
 import { instanceRoutes, type Peer } from './instance-routes.ts';
 import { type SeedProgress, seedCity } from './seed.ts';
@@ -59,7 +64,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dataDir = options.dataDir ?? defaultDataDir(name);
   const marker = join(dataDir, SEED_MARKER);
   if (options.reseed) {
-    for (const f of ['twin.sqlite', 'twin.sqlite-wal', 'twin.sqlite-shm', SEED_MARKER]) rmSync(join(dataDir, f), { force: true });
+    for (const f of ['twin.sqlite', 'twin.sqlite-wal', 'twin.sqlite-shm', SEED_MARKER])
+      rmSync(join(dataDir, f), { force: true });
   }
   const store = openStore(options.storeOptions ?? { engine: 'sqlite', path: join(dataDir, 'twin.sqlite') });
   const broker = createBroker({ store });
@@ -77,18 +83,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     plugins: [
       (a, deps) => {
         contexts = deps.contexts;
-        instanceRoutes(a, () => ({ id: name, name: city?.name ?? 'twinbox', url: publicUrl, city, peers: options.peers ?? [] }), store);
+        instanceRoutes(
+          a,
+          () => ({
+            id: name,
+            name: city?.name ?? 'twinbox',
+            url: publicUrl,
+            city,
+            peers: options.peers ?? [],
+          }),
+          store,
+        );
       },
       // the connector keeps its negotiations beside the entities; it has a SQLite engine only
       ...(store instanceof SqliteStore && options.dataspace !== false
-        ? [dataspacePlugin({ store, dataDir, publicUrl, city: city ? { id: city.id, dir: city.dir } : undefined, peers: options.peers })]
+        ? [
+            dataspacePlugin({
+              store,
+              dataDir,
+              publicUrl,
+              city: city ? { id: city.id, dir: city.dir } : undefined,
+              peers: options.peers,
+            }),
+          ]
         : []),
     ],
   });
   if (city && !existsSync(marker)) {
     app.log.info({ city: city.id }, 'seeding from open data');
     const report = await seedCity(city, broker, contexts!, '', options.onSeedProgress);
-    writeFileSync(marker, JSON.stringify({ city: city.id, seededAt: new Date().toISOString(), report }, null, 2));
+    writeFileSync(
+      marker,
+      JSON.stringify({ city: city.id, seededAt: new Date().toISOString(), report }, null, 2),
+    );
   }
   await app.listen({ port, host });
   let resolveClosed: () => void = () => {};

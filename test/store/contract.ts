@@ -5,20 +5,27 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { expandQ, type Entity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
+import { type Entity, expandQ, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import type { Store } from '../../src/store/index.ts';
 
 const terms = TermMap.core();
 const T = (n: string) => terms.expand(n);
 
-function entity(i: number, extra: Partial<Entity['attrs']> = {}): Entity {
+function entity(i: number, extra: Entity['attrs'] = {}): Entity {
   return {
     id: `urn:ngsi-ld:Sensor:${String(i).padStart(3, '0')}`,
     type: [T(i % 2 === 0 ? 'Sensor' : 'Meter')],
     createdAt: '2024-01-01T00:00:00.000Z',
     modifiedAt: '2024-01-01T00:00:00.000Z',
     attrs: {
-      [T('temperature')]: [{ type: 'Property', value: i, observedAt: '2024-01-01T00:00:00.000Z', modifiedAt: '2024-01-01T00:00:00.000Z' }],
+      [T('temperature')]: [
+        {
+          type: 'Property',
+          value: i,
+          observedAt: '2024-01-01T00:00:00.000Z',
+          modifiedAt: '2024-01-01T00:00:00.000Z',
+        },
+      ],
       [T('name')]: [{ type: 'Property', value: `sensor ${i}` }],
       [T('location')]: [{ type: 'GeoProperty', value: { type: 'Point', coordinates: [12 + i / 100, 51] } }],
       ...extra,
@@ -27,7 +34,11 @@ function entity(i: number, extra: Partial<Entity['attrs']> = {}): Entity {
 }
 
 async function put(store: Store, tenant: string, entities: Entity[]): Promise<void> {
-  await store.modifyEntities(tenant, entities.map((e) => e.id), () => ({ writes: entities.map((e) => ({ id: e.id, entity: e })), result: undefined }));
+  await store.modifyEntities(
+    tenant,
+    entities.map((e) => e.id),
+    () => ({ writes: entities.map((e) => ({ id: e.id, entity: e })), result: undefined }),
+  );
 }
 
 const q = (text: string) => {
@@ -74,7 +85,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const store = await open();
       await put(store, '', [entity(1)]);
       const { changes, result } = await store.modifyEntities('', [entity(1).id, entity(2).id], (current) => ({
-        writes: [{ id: entity(1).id, entity: null }, { id: entity(2).id, entity: entity(2) }],
+        writes: [
+          { id: entity(1).id, entity: null },
+          { id: entity(2).id, entity: entity(2) },
+        ],
         result: [...current.keys()],
       }));
       assert.deepEqual(result, [entity(1).id]);
@@ -88,46 +102,117 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     test('queries by type, ids, q, attrs with limit, offset and count', async () => {
       const store = await open();
-      await put(store, '', Array.from({ length: 30 }, (_, i) => entity(i)));
-      const sensors = await store.queryEntities('', { type: { kind: 'type', name: T('Sensor') }, limit: 5, offset: 0, count: true });
+      await put(
+        store,
+        '',
+        Array.from({ length: 30 }, (_, i) => entity(i)),
+      );
+      const sensors = await store.queryEntities('', {
+        type: { kind: 'type', name: T('Sensor') },
+        limit: 5,
+        offset: 0,
+        count: true,
+      });
       assert.equal(sensors.count, 15);
-      assert.deepEqual(sensors.entities.map((e) => e.id), [0, 2, 4, 6, 8].map((i) => entity(i).id));
-      const page2 = await store.queryEntities('', { type: { kind: 'type', name: T('Sensor') }, limit: 5, offset: 5 });
+      assert.deepEqual(
+        sensors.entities.map((e) => e.id),
+        [0, 2, 4, 6, 8].map((i) => entity(i).id),
+      );
+      const page2 = await store.queryEntities('', {
+        type: { kind: 'type', name: T('Sensor') },
+        limit: 5,
+        offset: 5,
+      });
       assert.equal(page2.entities[0].id, entity(10).id);
-      const warm = await store.queryEntities('', { q: q('temperature>=25'), limit: 100, offset: 0, count: true });
-      assert.deepEqual(warm.entities.map((e) => e.attrs[T('temperature')][0].value), [25, 26, 27, 28, 29]);
+      const warm = await store.queryEntities('', {
+        q: q('temperature>=25'),
+        limit: 100,
+        offset: 0,
+        count: true,
+      });
+      assert.deepEqual(
+        warm.entities.map((e) => e.attrs[T('temperature')][0].value),
+        [25, 26, 27, 28, 29],
+      );
       assert.equal(warm.count, 5);
-      const both = await store.queryEntities('', { type: { kind: 'type', name: T('Meter') }, q: q('temperature<5|name=="sensor 29"'), limit: 100, offset: 0 });
-      assert.deepEqual(both.entities.map((e) => e.id), [1, 3, 29].map((i) => entity(i).id));
-      const ids = await store.queryEntities('', { ids: [entity(3).id, entity(7).id, 'urn:x:none'], limit: 10, offset: 0 });
+      const both = await store.queryEntities('', {
+        type: { kind: 'type', name: T('Meter') },
+        q: q('temperature<5|name=="sensor 29"'),
+        limit: 100,
+        offset: 0,
+      });
+      assert.deepEqual(
+        both.entities.map((e) => e.id),
+        [1, 3, 29].map((i) => entity(i).id),
+      );
+      const ids = await store.queryEntities('', {
+        ids: [entity(3).id, entity(7).id, 'urn:x:none'],
+        limit: 10,
+        offset: 0,
+      });
       assert.equal(ids.entities.length, 2);
       const pattern = await store.queryEntities('', { idPattern: 'Sensor:00[0-2]$', limit: 10, offset: 0 });
       assert.equal(pattern.entities.length, 3);
-      const none = await store.queryEntities('', { attrs: [T('humidity')], limit: 10, offset: 0, count: true });
+      const none = await store.queryEntities('', {
+        attrs: [T('humidity')],
+        limit: 10,
+        offset: 0,
+        count: true,
+      });
       assert.equal(none.count, 0);
       await store.close();
     });
 
     test('geo queries prefilter and refine exactly', async () => {
       const store = await open();
-      await put(store, '', Array.from({ length: 30 }, (_, i) => entity(i)));
-      const near = parseGeoQuery({ georel: 'near;maxDistance==2000', geometry: 'Point', coordinates: '[12.1,51]' }, T);
+      await put(
+        store,
+        '',
+        Array.from({ length: 30 }, (_, i) => entity(i)),
+      );
+      const near = parseGeoQuery(
+        { georel: 'near;maxDistance==2000', geometry: 'Point', coordinates: '[12.1,51]' },
+        T,
+      );
       assert.ok(near.ok);
       const hits = await store.queryEntities('', { geoQ: near.value, limit: 100, offset: 0 });
       // 0.01° of longitude at 51° N is ~700 m: points 8..12 lie within 2 km of 12.1
-      assert.deepEqual(hits.entities.map((e) => e.attrs[T('temperature')][0].value), [8, 9, 10, 11, 12]);
-      const far = parseGeoQuery({ georel: 'near;minDistance==2000', geometry: 'Point', coordinates: '[12.1,51]' }, T);
+      assert.deepEqual(
+        hits.entities.map((e) => e.attrs[T('temperature')][0].value),
+        [8, 9, 10, 11, 12],
+      );
+      const far = parseGeoQuery(
+        { georel: 'near;minDistance==2000', geometry: 'Point', coordinates: '[12.1,51]' },
+        T,
+      );
       assert.ok(far.ok);
-      assert.equal((await store.queryEntities('', { geoQ: far.value, limit: 100, offset: 0, count: true })).count, 25);
-      const within = parseGeoQuery({ georel: 'within', geometry: 'Polygon', coordinates: '[[[11.9,50.9],[12.055,50.9],[12.055,51.1],[11.9,51.1],[11.9,50.9]]]' }, T);
+      assert.equal(
+        (await store.queryEntities('', { geoQ: far.value, limit: 100, offset: 0, count: true })).count,
+        25,
+      );
+      const within = parseGeoQuery(
+        {
+          georel: 'within',
+          geometry: 'Polygon',
+          coordinates: '[[[11.9,50.9],[12.055,50.9],[12.055,51.1],[11.9,51.1],[11.9,50.9]]]',
+        },
+        T,
+      );
       assert.ok(within.ok);
-      assert.equal((await store.queryEntities('', { geoQ: within.value, limit: 100, offset: 0 })).entities.length, 6);
+      assert.equal(
+        (await store.queryEntities('', { geoQ: within.value, limit: 100, offset: 0 })).entities.length,
+        6,
+      );
       await store.close();
     });
 
     test('type summaries list types with their attributes', async () => {
       const store = await open();
-      await put(store, '', [entity(1), entity(2), entity(4, { [T('humidity')]: [{ type: 'Property', value: 3 }] })]);
+      await put(store, '', [
+        entity(1),
+        entity(2),
+        entity(4, { [T('humidity')]: [{ type: 'Property', value: 3 }] }),
+      ]);
       const summaries = await store.typeSummaries('');
       const sensor = summaries.find((s) => s.type === T('Sensor'));
       assert.equal(sensor?.entityCount, 2);
@@ -140,7 +225,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const store = await open();
       await put(store, '', [entity(1)]);
       const changed = entity(1);
-      changed.attrs[T('temperature')] = [{ type: 'Property', value: 42, observedAt: '2024-01-01T01:00:00.000Z', modifiedAt: '2024-01-01T01:00:00.000Z' }];
+      changed.attrs[T('temperature')] = [
+        {
+          type: 'Property',
+          value: 42,
+          observedAt: '2024-01-01T01:00:00.000Z',
+          modifiedAt: '2024-01-01T01:00:00.000Z',
+        },
+      ];
       await put(store, '', [changed]);
       const { instances } = await store.history.queryInstances('', {
         entityIds: [changed.id],
@@ -148,13 +240,23 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         timeproperty: 'observedAt',
         maxPerAttribute: 100,
       });
-      assert.deepEqual(instances.map((i) => i.attribute.value), [1, 42]);
+      assert.deepEqual(
+        instances.map((i) => i.attribute.value),
+        [1, 42],
+      );
       await store.close();
     });
 
     test('hosted @contexts survive and can be deleted', async () => {
       const store = await open();
-      await store.putContext({ id: 'c1', url: 'http://x/c1', kind: 'Hosted', body: { '@context': { a: 'http://a' } }, createdAt: '2024-01-01T00:00:00Z', numberOfHits: 0 });
+      await store.putContext({
+        id: 'c1',
+        url: 'http://x/c1',
+        kind: 'Hosted',
+        body: { '@context': { a: 'http://a' } },
+        createdAt: '2024-01-01T00:00:00Z',
+        numberOfHits: 0,
+      });
       assert.deepEqual((await store.getContext('c1'))?.body, { '@context': { a: 'http://a' } });
       assert.equal((await store.listContexts()).length, 1);
       assert.equal(await store.deleteContext('c1'), true);

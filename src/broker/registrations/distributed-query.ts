@@ -349,7 +349,9 @@ export function createDistributedQuery(options: DistributedQueryOptions) {
           if (!byRetrieve) {
             params.set('id', id);
             // a query needs a type (clause 5.7.2): the client's, or the types the source registered
-            const registered = [...new Set(target.infos.flatMap((i) => (i.entities ?? []).flatMap((e) => e.type ?? [])))];
+            const registered = [
+              ...new Set(target.infos.flatMap((i) => (i.entities ?? []).flatMap((e) => e.type ?? []))),
+            ];
             if (typeof ctx.params.type === 'string') params.set('type', ctx.params.type);
             else if (registered.length > 0) params.set('type', registered.join(','));
             else params.set('local', 'true');

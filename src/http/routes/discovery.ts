@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { fail, type TermMap } from '../../ngsi/index.ts';
 import type { TypeSummary } from '../../store/index.ts';
-import { unwrap } from '../negotiation.ts';
+import { bodyContext, setContextHeaders, unwrap } from '../negotiation.ts';
 import { checkParams } from '../query-params.ts';
-import { readableTenant, readContext, type RouteDeps } from '../request.ts';
-import { setContextHeaders, bodyContext } from '../negotiation.ts';
+import { type RouteDeps, readableTenant, readContext } from '../request.ts';
 
 type Params = Record<string, string | string[] | undefined>;
 const DETAILS = new Set(['details', 'local']);
@@ -21,7 +20,11 @@ function listId(kind: string): string {
 export function discoveryRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { broker } = deps;
 
-  function withContext(body: Record<string, unknown> | Record<string, unknown>[], type: string, url: string | undefined) {
+  function withContext(
+    body: Record<string, unknown> | Record<string, unknown>[],
+    type: string,
+    url: string | undefined,
+  ) {
     if (type !== 'application/ld+json') return body;
     const ctx = bodyContext(url);
     return Array.isArray(body) ? body.map((b) => ({ ...b, '@context': ctx })) : { ...body, '@context': ctx };
@@ -52,7 +55,11 @@ export function discoveryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       }));
       return reply.send(withContext(body, ctx.type, ctx.contextUrl));
     }
-    const body = { id: listId('EntityTypeList'), type: 'EntityTypeList', typeList: summaries.map((s) => ctx.terms.compact(s.type)) };
+    const body = {
+      id: listId('EntityTypeList'),
+      type: 'EntityTypeList',
+      typeList: summaries.map((s) => ctx.terms.compact(s.type)),
+    };
     return reply.send(withContext(body, ctx.type, ctx.contextUrl));
   });
 
@@ -104,7 +111,11 @@ export function discoveryRoutes(app: FastifyInstance, deps: RouteDeps): void {
       }));
       return reply.send(withContext(body, ctx.type, ctx.contextUrl));
     }
-    const body = { id: listId('AttributeList'), type: 'AttributeList', attributeList: [...attrs.keys()].map((n) => ctx.terms.compact(n)) };
+    const body = {
+      id: listId('AttributeList'),
+      type: 'AttributeList',
+      attributeList: [...attrs.keys()].map((n) => ctx.terms.compact(n)),
+    };
     return reply.send(withContext(body, ctx.type, ctx.contextUrl));
   });
 

@@ -41,9 +41,21 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
       }),
     );
     const cached = deps.contexts.cachedDocuments().map(
-      (d): Details => ({ URL: d.url, localId: encodeURIComponent(d.url), kind: 'Cached', createdAt: d.fetchedAt, lastUsage: d.lastUsage, numberOfHits: d.hits }),
+      (d): Details => ({
+        URL: d.url,
+        localId: encodeURIComponent(d.url),
+        kind: 'Cached',
+        createdAt: d.fetchedAt,
+        lastUsage: d.lastUsage,
+        numberOfHits: d.hits,
+      }),
     );
-    const core: Details = { URL: CORE_CONTEXT_URL, localId: 'core', kind: 'Cached', createdAt: new Date(0).toISOString() };
+    const core: Details = {
+      URL: CORE_CONTEXT_URL,
+      localId: 'core',
+      kind: 'Cached',
+      createdAt: new Date(0).toISOString(),
+    };
     return [core, ...hosted, ...cached];
   }
 
@@ -52,29 +64,41 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
     unwrap(checkParams(params, new Set(['details', 'kind'])));
     let list = await allDetails();
     if (params.kind !== undefined) {
-      if (!['Hosted', 'Cached', 'ImplicitlyCreated'].includes(String(params.kind))) badRequest(`kind: unknown value '${String(params.kind)}'`);
+      if (!['Hosted', 'Cached', 'ImplicitlyCreated'].includes(String(params.kind)))
+        badRequest(`kind: unknown value '${String(params.kind)}'`);
       list = list.filter((d) => d.kind === params.kind);
     }
-    if (params.details !== undefined && params.details !== 'true' && params.details !== 'false') badRequest('details: expected true or false');
+    if (params.details !== undefined && params.details !== 'true' && params.details !== 'false')
+      badRequest('details: expected true or false');
     return reply.send(params.details === 'true' ? list : list.map((d) => d.URL));
   });
 
   app.post('/jsonldContexts', async (request, reply) => {
     unwrap(checkParams(request.query as Params, new Set()));
     const body = request.body as Record<string, unknown> | null;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) badRequest('the body must be a JSON object with an @context member');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      badRequest('the body must be a JSON object with an @context member');
     if (!('@context' in body!)) unwrap(fail('InvalidRequest', 'the body has no @context member'));
     const ctx = body!['@context'];
     const entries = Array.isArray(ctx) ? ctx : [ctx];
     for (const e of entries) {
       if (typeof e === 'string') continue;
-      if (e === null || typeof e !== 'object' || Array.isArray(e)) badRequest('@context: each entry must be a URL or an object of term definitions');
+      if (e === null || typeof e !== 'object' || Array.isArray(e))
+        badRequest('@context: each entry must be a URL or an object of term definitions');
       for (const v of Object.values(e as object)) {
-        if (typeof v !== 'string' && v !== null && (typeof v !== 'object' || Array.isArray(v))) badRequest('@context: every term must map to an IRI or a term definition');
+        if (typeof v !== 'string' && v !== null && (typeof v !== 'object' || Array.isArray(v)))
+          badRequest('@context: every term must map to an IRI or a term definition');
       }
     }
     const id = randomUUID();
-    await store.putContext({ id, url: hostedUrl(id), kind: 'Hosted', body, createdAt: new Date().toISOString(), numberOfHits: 0 });
+    await store.putContext({
+      id,
+      url: hostedUrl(id),
+      kind: 'Hosted',
+      body,
+      createdAt: new Date().toISOString(),
+      numberOfHits: 0,
+    });
     return reply.code(201).header('location', hostedUrl(id)).send();
   });
 
@@ -95,9 +119,12 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
       if (params.details === 'true') return reply.send((await allDetails()).find((d) => d.localId === id));
       return reply.header('content-type', 'application/json').send(hosted.body);
     }
-    const cached = deps.contexts.cachedDocuments().find((d) => d.url === id || encodeURIComponent(d.url) === id);
+    const cached = deps.contexts
+      .cachedDocuments()
+      .find((d) => d.url === id || encodeURIComponent(d.url) === id);
     if (cached) {
-      if (params.details === 'true') return reply.send((await allDetails()).find((d) => d.URL === cached.url));
+      if (params.details === 'true')
+        return reply.send((await allDetails()).find((d) => d.URL === cached.url));
       return reply.header('content-type', 'application/json').send(cached.body);
     }
     return unwrap(fail('ResourceNotFound', `no @context '${id}'`));
@@ -107,7 +134,8 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
     const params = request.query as Params;
     unwrap(checkParams(params, new Set(['reload'])));
     const id = request.params.contextId;
-    if (params.reload !== undefined && params.reload !== 'true' && params.reload !== 'false') badRequest(`reload: expected true or false, got '${String(params.reload)}'`);
+    if (params.reload !== undefined && params.reload !== 'true' && params.reload !== 'false')
+      badRequest(`reload: expected true or false, got '${String(params.reload)}'`);
     const reload = params.reload === 'true';
     // the core context ships with twinbox: "reloading" it is a no-op, deleting it is refused
     if (id === 'core' || CORE_CONTEXTS.has(id)) {
@@ -120,7 +148,9 @@ export function jsonldContextRoutes(app: FastifyInstance, deps: RouteDeps, baseU
       deps.contexts.clearTermMaps();
       return reply.code(204).send();
     }
-    const cached = deps.contexts.cachedDocuments().find((d) => d.url === id || encodeURIComponent(d.url) === id);
+    const cached = deps.contexts
+      .cachedDocuments()
+      .find((d) => d.url === id || encodeURIComponent(d.url) === id);
     if (!cached) {
       if (reload) badRequest(`no cached @context '${id}' to reload`);
       return unwrap(fail('ResourceNotFound', `no @context '${id}'`));

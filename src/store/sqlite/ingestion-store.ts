@@ -22,16 +22,24 @@ export class SqliteIngestionStore implements IngestionStore {
   }
 
   async getRun(id: string): Promise<IngestionRun | undefined> {
-    const row = this.db.prepare<[string], { doc: string }>('SELECT doc FROM ingestion_run WHERE id = ?').get(id);
+    const row = this.db
+      .prepare<[string], { doc: string }>('SELECT doc FROM ingestion_run WHERE id = ?')
+      .get(id);
     return row ? (JSON.parse(row.doc) as IngestionRun) : undefined;
   }
 
   async listRuns(filter: { connector?: string; limit: number; offset: number }): Promise<IngestionRun[]> {
     const rows = filter.connector
       ? this.db
-          .prepare<[string, number, number], { doc: string }>('SELECT doc FROM ingestion_run WHERE connector = ? ORDER BY started_at DESC LIMIT ? OFFSET ?')
+          .prepare<[string, number, number], { doc: string }>(
+            'SELECT doc FROM ingestion_run WHERE connector = ? ORDER BY started_at DESC LIMIT ? OFFSET ?',
+          )
           .all(filter.connector, filter.limit, filter.offset)
-      : this.db.prepare<[number, number], { doc: string }>('SELECT doc FROM ingestion_run ORDER BY started_at DESC LIMIT ? OFFSET ?').all(filter.limit, filter.offset);
+      : this.db
+          .prepare<[number, number], { doc: string }>(
+            'SELECT doc FROM ingestion_run ORDER BY started_at DESC LIMIT ? OFFSET ?',
+          )
+          .all(filter.limit, filter.offset);
     return rows.map((r) => JSON.parse(r.doc) as IngestionRun);
   }
 }

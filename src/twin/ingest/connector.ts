@@ -57,7 +57,11 @@ function formatOf(spec: SourceSpec): SourceFormat {
   return 'text';
 }
 
-async function readSource(spec: SourceSpec, baseDir: string | undefined, timeoutMs: number): Promise<unknown> {
+async function readSource(
+  spec: SourceSpec,
+  baseDir: string | undefined,
+  timeoutMs: number,
+): Promise<unknown> {
   let text: string;
   if (/^https?:\/\//.test(spec.location)) {
     const res = await fetch(spec.location, { signal: AbortSignal.timeout(timeoutMs) });
@@ -78,7 +82,11 @@ async function readSource(spec: SourceSpec, baseDir: string | undefined, timeout
   return text;
 }
 
-async function termsFor(contexts: ContextResolver, context: unknown, cache: Map<string, TermMap>): Promise<TermMap> {
+async function termsFor(
+  contexts: ContextResolver,
+  context: unknown,
+  cache: Map<string, TermMap>,
+): Promise<TermMap> {
   const key = JSON.stringify(context ?? null);
   let terms = cache.get(key);
   if (!terms) {
@@ -147,7 +155,13 @@ export async function runConnector(connector: Connector, deps: ConnectorDeps): P
       for (const e of result.errors) reject(e.entityId, e.error.detail);
     }
     if (mapped.history.length > 0) {
-      run.historyInstances = await addHistory(deps, mapped.history, (type) => termsFor(deps.contexts, contextByType.get(type) ?? null, cache), reject, connector.quality ?? {});
+      run.historyInstances = await addHistory(
+        deps,
+        mapped.history,
+        (type) => termsFor(deps.contexts, contextByType.get(type) ?? null, cache),
+        reject,
+        connector.quality ?? {},
+      );
     }
     run.status = 'succeeded';
   } catch (err) {
@@ -185,7 +199,10 @@ async function addHistory(
     for (const r of list) {
       const range = quality.ranges?.[r.attribute];
       if (!Number.isFinite(r.value) || (range && (r.value < range[0] || r.value > range[1]))) {
-        reject(`${entityId} ${r.attribute} ${r.observedAt}`, `value ${r.value} outside [${range?.[0] ?? '-∞'}, ${range?.[1] ?? '∞'}]`);
+        reject(
+          `${entityId} ${r.attribute} ${r.observedAt}`,
+          `value ${r.value} outside [${range?.[0] ?? '-∞'}, ${range?.[1] ?? '∞'}]`,
+        );
         continue;
       }
       const attr = t.expand(r.attribute);
@@ -203,7 +220,11 @@ async function addHistory(
 }
 
 /** Pulls a live connector every `everySeconds`; runs never overlap. */
-export function scheduleConnector(connector: Connector, deps: ConnectorDeps, onRun: (run: IngestionRun) => void = () => {}): { stop(): void } {
+export function scheduleConnector(
+  connector: Connector,
+  deps: ConnectorDeps,
+  onRun: (run: IngestionRun) => void = () => {},
+): { stop(): void } {
   if (!connector.everySeconds) throw new Error(`connector ${connector.id} has no schedule`);
   let running = false;
   const timer = setInterval(async () => {

@@ -1,2 +1,9 @@
-export { type Connector, type ConnectorDeps, runConnector, scheduleConnector, type SourceFormat, type SourceSpec } from './connector.ts';
+export {
+  type Connector,
+  type ConnectorDeps,
+  runConnector,
+  type SourceFormat,
+  type SourceSpec,
+  scheduleConnector,
+} from './connector.ts';
 export { checkEntity, type QualityRules } from './quality.ts';

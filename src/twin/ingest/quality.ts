@@ -17,7 +17,11 @@ export interface QualityRules {
 }
 
 /** The reason to reject a normalized entity, or undefined. */
-export function checkEntity(entity: Record<string, unknown>, rules: QualityRules, nowMs: number): string | undefined {
+export function checkEntity(
+  entity: Record<string, unknown>,
+  rules: QualityRules,
+  nowMs: number,
+): string | undefined {
   for (const [name, raw] of Object.entries(entity)) {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) continue;
     const attr = raw as { value?: unknown; observedAt?: unknown };

@@ -8,8 +8,8 @@ import { after, test } from 'node:test';
 import { createBroker } from '../../../src/broker/index.ts';
 import { createContextResolver } from '../../../src/http/index.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { type Connector, runConnector, scheduleConnector } from '../../../src/twin/index.ts';
 import type { MappedDataset, MappingInput } from '../../../src/twin/cities/index.ts';
+import { type Connector, runConnector, scheduleConnector } from '../../../src/twin/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'twinbox-ingest-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,17 +25,21 @@ function no2Mapping(input: MappingInput): MappedDataset {
       no2: { type: 'Property', value: Number(value), unitCode: 'GQ', observedAt: time },
     };
   });
-  return { entities: entities as MappedDataset['entities'], history: [] };
+  return { entities: entities as unknown as MappedDataset['entities'], history: [] };
 }
 
 function setup() {
-  const store = openStore({ engine: 'sqlite', path: join(dir, `s-${Math.random().toString(36).slice(2)}.sqlite`) });
+  const store = openStore({
+    engine: 'sqlite',
+    path: join(dir, `s-${Math.random().toString(36).slice(2)}.sqlite`),
+  });
   const broker = createBroker({ store });
   const contexts = createContextResolver({ store });
   return { store, broker, contexts };
 }
 
-const CSV = 'station,time,no2\nS1,2024-05-01T10:00:00Z,31\nS2,2024-05-01T10:00:00Z,9999\nS3,not-a-time,12\nS4,2024-05-01T10:00:00Z,17\n';
+const CSV =
+  'station,time,no2\nS1,2024-05-01T10:00:00Z,31\nS2,2024-05-01T10:00:00Z,9999\nS3,not-a-time,12\nS4,2024-05-01T10:00:00Z,17\n';
 
 test('a file connector upserts good rows, rejects bad ones with reasons, and records the run', async () => {
   writeFileSync(join(dir, 'no2.csv'), CSV);
@@ -49,7 +53,12 @@ test('a file connector upserts good rows, rejects bad ones with reasons, and rec
     sources: { readings: { location: 'no2.csv' } },
     quality: { ranges: { no2: [0, 1000] } },
   };
-  const run = await runConnector(connector, { broker, contexts, tenant: '', now: () => new Date('2024-05-02T00:00:00Z') });
+  const run = await runConnector(connector, {
+    broker,
+    contexts,
+    tenant: '',
+    now: () => new Date('2024-05-02T00:00:00Z'),
+  });
   assert.equal(run.status, 'succeeded');
   assert.equal(run.read, 4);
   assert.equal(run.accepted, 2);
@@ -92,7 +101,10 @@ test('an HTTP source is pulled on a schedule and a failing source is recorded, n
   const s1 = await store.getEntity('', 'urn:ngsi-ld:AirQualityObserved:live:S1');
   assert.ok((s1?.attrs['https://uri.etsi.org/ngsi-ld/default-context/no2'][0].value as number) > 30);
 
-  const broken = await runConnector({ ...connector, id: 'test/broken', sources: { readings: { location: `${base}/broken`, format: 'csv' } } }, { broker, contexts, tenant: '' });
+  const broken = await runConnector(
+    { ...connector, id: 'test/broken', sources: { readings: { location: `${base}/broken`, format: 'csv' } } },
+    { broker, contexts, tenant: '' },
+  );
   assert.equal(broken.status, 'failed');
   assert.match(broken.error ?? '', /HTTP 500/);
   assert.equal((await store.ingestion.getRun(broken.id))?.status, 'failed');
