@@ -3,6 +3,7 @@ import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { type Entity, evaluateQ, expandQ, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import type { Store } from '../../src/store/index.ts';
+import type { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { storeContract } from './contract.ts';
 import { createTestDatabase } from './postgres-fixture.ts';
@@ -145,5 +146,43 @@ if ('skip' in db) {
         await reopened.close();
       }
     });
+  });
+
+  test('a registration made on one node is listed on another, which caches the list', async () => {
+    const url = await db.freshSchemaUrl();
+    const a = (await openPostgresStore(url)) as PostgresStore;
+    const b = (await openPostgresStore(url)) as PostgresStore;
+    try {
+      await Promise.all([a.ready, b.ready]);
+      const registration = {
+        id: 'urn:ngsi-ld:ContextSourceRegistration:1',
+        information: [{ entities: [{ type: T('V') }] }],
+        endpoint: 'http://source.example',
+        mode: 'inclusive',
+      };
+      assert.deepEqual(await b.registrations.listRegistrations('t'), []);
+      await a.registrations.createRegistration('t', registration as never);
+      // the NOTIFY arrives right after the commit
+      let listed: unknown[] = [];
+      for (let i = 0; i < 100 && listed.length === 0; i++) {
+        listed = await b.registrations.listRegistrations('t');
+        if (listed.length === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(listed, [registration]);
+      await a.registrations.deleteRegistration('t', registration.id);
+      for (let i = 0; i < 100 && listed.length > 0; i++) {
+        listed = await b.registrations.listRegistrations('t');
+        if (listed.length > 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(listed, []);
+      // a list handed out is the caller's own
+      await b.registrations.createRegistration('t', registration as never);
+      const mine = await b.registrations.listRegistrations('t');
+      mine[0].endpoint = 'http://changed.example';
+      assert.equal((await b.registrations.listRegistrations('t'))[0].endpoint, 'http://source.example');
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 }
