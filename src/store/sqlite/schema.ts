@@ -48,6 +48,12 @@ const MIGRATIONS: string[] = [
             WHEN json_type(i.value, '$.value') = 'text' AND length(json_extract(i.value, '$.value')) <= 256 THEN json_extract(i.value, '$.value') END
      FROM entity e, json_each(e.doc, '$.attrs') a, json_each(a.value) i
      WHERE json_type(i.value, '$.value') IN ('integer', 'real', 'text') OR json_type(i.value, '$.object') = 'text';`,
+  // the value indexes carry pk, so a q term's candidates come from the index alone instead of
+  // one table row lookup per matching value
+  `DROP INDEX attr_value_num;
+   DROP INDEX attr_value_str;
+   CREATE INDEX attr_value_num ON attr_value (tenant, attr, num, pk) WHERE num IS NOT NULL;
+   CREATE INDEX attr_value_str ON attr_value (tenant, attr, str, pk) WHERE str IS NOT NULL;`,
 ];
 
 /** Applies the steps of `part` not yet applied, each in its own transaction. */
