@@ -30,7 +30,7 @@ import type {
   TypeSummary,
   WritePlan,
 } from '../store.ts';
-import { addAttrValues, emptyAttrValueRows, INDEXED_STRING_CHARS } from './attr-values.ts';
+import { addAttrValues, emptyAttrValueRows, INDEXED_STRING_CHARS } from '../attr-values.ts';
 import { PgDb } from './db.ts';
 import { historyRows, PostgresHistoryStore } from './history-store.ts';
 import { PostgresIngestionStore } from './ingestion-store.ts';

@@ -7,7 +7,7 @@
  * the attribute has one instance and a scalar value, and let everything else through.
  */
 import type { QNode } from '../../ngsi/index.ts';
-import { INDEXED_STRING_CHARS } from './attr-values.ts';
+import { INDEXED_STRING_CHARS } from '../attr-values.ts';
 
 export interface SqlFragment {
   sql: string;

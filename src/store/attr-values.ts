@@ -1,5 +1,6 @@
 /**
  * The scalar values a q term on an attribute can compare with, one row per value, for the
+ * engines' value indexes (SQLite and PostgreSQL);
  * `attr_value` index. They are exactly the numbers and strings `evaluateQ` reaches through a path
  * without sub-attributes or compound parts: a Property's value, a Relationship's object, a
  * ListProperty's or ListRelationship's members, a LanguageProperty's strings, a VocabProperty's
@@ -7,7 +8,7 @@
  * instance. So a term the index answers never loses a match: the index is a superset by
  * construction, and the in-memory refine keeps the semantics exact.
  */
-import type { Attribute, Entity } from '../../ngsi/index.ts';
+import type { Attribute, Entity } from '../ngsi/index.ts';
 
 /**
  * Strings are indexed by their first characters only (btree entries have a size limit); equality
@@ -75,4 +76,11 @@ export function addAttrValues(rows: AttrValueRows, entity: Entity): void {
   for (const attr in entity.attrs) {
     for (const inst of entity.attrs[attr]) push(rows, entity.id, attr, comparable(inst));
   }
+}
+
+/** The indexed values of one attribute's instances (numbers and strings, arrays flattened). */
+export function attributeValues(instances: Attribute[]): Array<number | string> {
+  const rows = emptyAttrValueRows();
+  for (const inst of instances) push(rows, '', '', comparable(inst));
+  return rows.nums.map((n, i) => (n !== null ? n : (rows.strs[i] as string)));
 }
