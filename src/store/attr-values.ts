@@ -1,7 +1,6 @@
 /**
  * The scalar values a q term on an attribute can compare with, one row per value, for the
- * engines' value indexes (SQLite and PostgreSQL);
- * `attr_value` index. They are exactly the numbers and strings `evaluateQ` reaches through a path
+ * `attr_value` index of both engines (SQLite and PostgreSQL). They are exactly the numbers and strings `evaluateQ` reaches through a path
  * without sub-attributes or compound parts: a Property's value, a Relationship's object, a
  * ListProperty's or ListRelationship's members, a LanguageProperty's strings, a VocabProperty's
  * IRIs, a JsonProperty's scalar, arrays flattened and JSON-LD value objects unwrapped, over every
