@@ -7,7 +7,8 @@ import { evaluateGeoQuery } from '../../src/ngsi/geo-predicates.ts';
 import { parseGeoQuery } from '../../src/ngsi/geo-query.ts';
 import type { GeoJsonGeometry, GeoQuery } from '../../src/ngsi/query-ast.ts';
 
-const ETSI = '../shared/conformance/ngsi-ld/etsi-data/data/entities';
+// the ETSI payloads copied into the repository with the conformance tests
+const ETSI = 'test/conformance/etsi-data/data/entities';
 
 function etsiLocation(file: string): GeoJsonGeometry {
   const entity = JSON.parse(readFileSync(`${ETSI}/${file}`, 'utf8')) as {
