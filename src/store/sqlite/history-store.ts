@@ -38,6 +38,10 @@ const STEPS = [
    );
    CREATE INDEX instance_series ON instance (sid, observed_at);
    CREATE TABLE history_retention (tenant TEXT NOT NULL, type TEXT NOT NULL, ms INTEGER NOT NULL, PRIMARY KEY (tenant, type));`,
+  // the value beside the time makes the index covering for numeric aggregation and time ranges:
+  // a week of one series is read from index pages alone, without a table row per instance
+  `CREATE INDEX instance_series_value ON instance (sid, observed_at, iid, num);
+   DROP INDEX instance_series;`,
 ];
 
 const INSTANCE_PREFIX = 'urn:ngsi-ld:Instance:';
@@ -47,6 +51,12 @@ const TIME_COLUMN = {
   modifiedAt: 'i.modified_at',
 } as const;
 /** Series ids kept in memory; bounded, a miss costs one indexed lookup. */
+/**
+ * Above this many buckets per series an aggregation groups rows instead of walking buckets: a
+ * bucket costs one index seek even when empty, so a tiny period over a long range would do
+ * more seeks than there are instances.
+ */
+const BUCKETS_MAX = 100_000;
 const SERIES_CACHE_MAX = 200_000;
 
 interface InstanceRow {
@@ -77,21 +87,68 @@ function encode(attribute: Attribute): { num: number | null; doc: string | null 
   return { num, doc: JSON.stringify(rest) };
 }
 
+/** An instance row as better-sqlite3 returns it raw, in ROW's column order: arrays cost far less than objects. */
+type InstanceTuple = [
+  iid: number,
+  entityId: string,
+  attr: string,
+  datasetId: string,
+  observedAt: number | null,
+  createdAt: number,
+  modifiedAt: number,
+  num: number | null,
+  doc: string | null,
+];
+
+/**
+ * Formats the creation and modification times of a run of rows: the instances of one write
+ * share them, so a time is formatted once per distinct instant, not once per row.
+ */
+function sysTimes(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastText = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastText = iso(ms);
+    }
+    return lastText;
+  };
+}
+
 function decode(row: InstanceRow): AttributeInstance {
+  return decodeTuple(
+    [
+      row.iid,
+      row.entity_id,
+      row.attr,
+      row.dataset_id,
+      row.observed_at,
+      row.created_at,
+      row.modified_at,
+      row.num,
+      row.doc,
+    ],
+    iso,
+  );
+}
+
+function decodeTuple(row: InstanceTuple, times: (ms: number) => string): AttributeInstance {
+  const [iid, entityId, attr, datasetId, observedMs, createdMs, modifiedMs, num, doc] = row;
   const attribute: Attribute =
-    row.doc === null ? { type: 'Property', value: row.num } : (JSON.parse(row.doc) as Attribute);
-  if (row.dataset_id !== '') attribute.datasetId = row.dataset_id;
-  const observedAt = row.observed_at === null ? undefined : iso(row.observed_at);
+    doc === null ? { type: 'Property', value: num } : (JSON.parse(doc) as Attribute);
+  if (datasetId !== '') attribute.datasetId = datasetId;
+  const observedAt = observedMs === null ? undefined : iso(observedMs);
   if (observedAt !== undefined) attribute.observedAt = observedAt;
   const inst: AttributeInstance = {
-    instanceId: INSTANCE_PREFIX + row.iid,
-    entityId: row.entity_id,
-    attr: row.attr,
-    createdAt: iso(row.created_at),
-    modifiedAt: iso(row.modified_at),
+    instanceId: INSTANCE_PREFIX + iid,
+    entityId,
+    attr,
+    createdAt: times(createdMs),
+    modifiedAt: times(modifiedMs),
     attribute,
   };
-  if (row.dataset_id !== '') inst.datasetId = row.dataset_id;
+  if (datasetId !== '') inst.datasetId = datasetId;
   if (observedAt !== undefined) inst.observedAt = observedAt;
   return inst;
 }
@@ -112,6 +169,31 @@ function timeClause(f: TimeFilter, params: unknown[]): string {
   return parts.join(' AND ');
 }
 
+interface BucketRow {
+  b: number;
+  totalCount: number;
+  distinctCount: number;
+  sum: number | null;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  sumsq: number | null;
+  n: number;
+}
+
+function bucketValues(r: BucketRow, q: AggregateQuery): AggregateBucket['values'] {
+  const values: AggregateBucket['values'] = {};
+  for (const m of q.methods) {
+    if (m === 'stddev') {
+      values.stddev =
+        r.n > 0 && r.avg !== null && r.sumsq !== null
+          ? Math.sqrt(Math.max(0, r.sumsq / r.n - r.avg * r.avg))
+          : null;
+    } else values[m] = r[m];
+  }
+  return values;
+}
+
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 export class SqliteHistoryStore implements HistoryStore {
@@ -124,9 +206,15 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly addSeries;
   private readonly entitySeries;
   private readonly seriesIds = new Map<string, number>();
+  /** the bucket bounds temp.history_bucket holds now: series aggregated alike reuse them */
+  private bucketsKey = '';
 
   constructor(private readonly db: Database.Database) {
     migratePart(db, 'series-history', STEPS);
+    // per connection, never stored: the buckets one aggregation walks
+    db.exec(
+      'CREATE TEMP TABLE IF NOT EXISTS history_bucket (n INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL)',
+    );
     this.insert = db.prepare(
       'INSERT INTO instance (sid, observed_at, created_at, modified_at, num, doc) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -152,7 +240,13 @@ export class SqliteHistoryStore implements HistoryStore {
     );
   }
 
-  private seriesId(tenant: Tenant, entityId: string, attr: string, datasetId: string, prefetched = false): number {
+  private seriesId(
+    tenant: Tenant,
+    entityId: string,
+    attr: string,
+    datasetId: string,
+    prefetched = false,
+  ): number {
     const key = `${tenant}\u0000${entityId}\u0000${attr}\u0000${datasetId}`;
     let sid = this.seriesIds.get(key);
     if (sid === undefined) {
@@ -359,20 +453,22 @@ export class SqliteHistoryStore implements HistoryStore {
     const time = timeClause(query, params);
     const col = TIME_COLUMN[query.timeproperty];
     const rows = this.db
-      .prepare<unknown[], InstanceRow>(
+      .prepare<unknown[], InstanceTuple>(
         `SELECT ${ROW} FROM series s JOIN instance i ON i.sid = s.sid WHERE ${where} AND ${time}
          ORDER BY s.entity_id, s.attr, ${col} ${query.lastN ? 'DESC' : 'ASC'}, i.iid`,
       )
+      .raw()
       .all(...params);
-    const perKey = new Map<string, InstanceRow[]>();
+    const perKey = new Map<string, InstanceTuple[]>();
     for (const r of rows) {
-      const key = `${r.entity_id}\u0000${r.attr}`;
+      const key = `${r[1]}\u0000${r[2]}`;
       const list = perKey.get(key);
       if (list) list.push(r);
       else perKey.set(key, [r]);
     }
     const instances: AttributeInstance[] = [];
     const truncated = new Map<string, boolean>();
+    const times = sysTimes();
     for (const [key, list] of perKey) {
       let chosen = query.lastN ? list.slice(0, query.lastN) : list;
       if (chosen.length > query.maxPerAttribute) {
@@ -380,7 +476,7 @@ export class SqliteHistoryStore implements HistoryStore {
         truncated.set(key, true);
       }
       if (query.lastN) chosen.reverse();
-      for (const r of chosen) instances.push(decode(r));
+      for (const r of chosen) instances.push(decodeTuple(r, times));
     }
     return { instances, truncated };
   }
@@ -420,6 +516,108 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async aggregate(tenant: Tenant, q: AggregateQuery): Promise<AggregateBucket[]> {
     if (q.entityIds.length === 0) return [];
+    if (q.periodMs < 1 || q.timeproperty !== 'observedAt') return this.aggregateGrouped(tenant, q);
+    const params: unknown[] = [];
+    const where = this.seriesFilter(tenant, q.entityIds, q.attrs, undefined, params);
+    const series = this.db
+      .prepare<unknown[], { sid: number; entity_id: string; attr: string }>(
+        `SELECT sid, entity_id, attr FROM series s WHERE ${where} ORDER BY entity_id, attr, dataset_id`,
+      )
+      .all(...params);
+    const out: AggregateBucket[] = [];
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i];
+      const shared =
+        (i > 0 && series[i - 1].entity_id === s.entity_id && series[i - 1].attr === s.attr) ||
+        (i + 1 < series.length && series[i + 1].entity_id === s.entity_id && series[i + 1].attr === s.attr);
+      // the datasets of one attribute share its buckets: their rows are grouped together
+      const buckets = shared ? undefined : this.seriesBuckets(s.sid, s.entity_id, s.attr, q);
+      if (buckets) {
+        for (const b of buckets) out.push(b);
+      } else if (!shared || series[i - 1]?.entity_id !== s.entity_id || series[i - 1]?.attr !== s.attr) {
+        out.push(...this.aggregateGrouped(tenant, { ...q, entityIds: [s.entity_id], attrs: [s.attr] }));
+      }
+    }
+    return out;
+  }
+
+  /** Only the aggregates asked for are computed: each costs a step per instance. */
+  private aggregateColumns(q: AggregateQuery): string[] {
+    const wanted = new Set(q.methods);
+    const needsSum = wanted.has('sum') || wanted.has('avg') || wanted.has('stddev');
+    return [
+      'count(*) AS totalCount',
+      wanted.has('distinctCount')
+        ? 'count(DISTINCT coalesce(i.num, i.doc)) AS distinctCount'
+        : 'NULL AS distinctCount',
+      needsSum ? 'sum(i.num) AS sum' : 'NULL AS sum',
+      wanted.has('avg') || wanted.has('stddev') ? 'avg(i.num) AS avg' : 'NULL AS avg',
+      wanted.has('min') ? 'min(i.num) AS min' : 'NULL AS min',
+      wanted.has('max') ? 'max(i.num) AS max' : 'NULL AS max',
+      wanted.has('sumsq') || wanted.has('stddev') ? 'sum(i.num * i.num) AS sumsq' : 'NULL AS sumsq',
+      'count(i.num) AS n',
+    ];
+  }
+
+  /**
+   * One series' buckets by walking them in time order: each bucket is an index range of the
+   * series, so rows arrive grouped and no sort of the series' instances is needed (a GROUP BY
+   * on a computed bucket sorts every instance). Undefined when the range holds too many buckets.
+   */
+  private seriesBuckets(
+    sid: number,
+    entityId: string,
+    attr: string,
+    q: AggregateQuery,
+  ): AggregateBucket[] | undefined {
+    const period = Math.floor(q.periodMs);
+    const timeParams: unknown[] = [];
+    const time = timeClause(q, timeParams);
+    const span = this.db
+      .prepare<unknown[], { first: number | null; last: number | null }>(
+        `SELECT min(i.observed_at) AS first, max(i.observed_at) AS last FROM instance i WHERE i.sid = ? AND ${time}`,
+      )
+      .get(sid, ...timeParams);
+    if (!span || span.first === null || span.last === null) return [];
+    // buckets start at timeAt when given, else at the series' first instance
+    const origin =
+      q.timeAt !== undefined && q.timerel !== 'before'
+        ? q.timeAt
+        : (this.db
+            .prepare<[number], { t: number }>('SELECT min(observed_at) AS t FROM instance WHERE sid = ?')
+            .get(sid)?.t ?? span.first);
+    const k0 = Math.floor((span.first - origin) / period);
+    const k1 = Math.floor((span.last - origin) / period);
+    if (k1 - k0 + 1 > BUCKETS_MAX) return undefined;
+    // the time range is one interval, so clipping the outer buckets to the first and last
+    // instance in it applies the time filter; the join then seeks exactly one range per bucket
+    const key = `${origin}/${period}/${span.first}/${span.last}`;
+    if (key !== this.bucketsKey) {
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM temp.history_bucket').run();
+        const add = this.db.prepare('INSERT INTO temp.history_bucket (n, lo, hi) VALUES (?, ?, ?)');
+        for (let k = k0; k <= k1; k++) {
+          const lo = Math.max(origin + k * period, span.first as number);
+          add.run(k, lo, Math.min(origin + (k + 1) * period, (span.last as number) + 1));
+        }
+      })();
+      this.bucketsKey = key;
+    }
+    const rows = this.db
+      .prepare<unknown[], BucketRow>(
+        `SELECT b.n AS b, ${this.aggregateColumns(q).join(', ')}
+         FROM temp.history_bucket b JOIN instance i ON i.sid = ? AND i.observed_at >= b.lo AND i.observed_at < b.hi
+         GROUP BY b.n ORDER BY b.n`,
+      )
+      .all(sid);
+    return rows.map((r) => {
+      const startMs = origin + r.b * q.periodMs;
+      return { entityId, attr, startMs, endMs: startMs + q.periodMs, values: bucketValues(r, q) };
+    });
+  }
+
+  /** Aggregation as one GROUP BY: any time property, one bucket over the range, datasets merged. */
+  private aggregateGrouped(tenant: Tenant, q: AggregateQuery): AggregateBucket[] {
     const col = TIME_COLUMN[q.timeproperty];
     const whereParams: unknown[] = [];
     const where = `${this.seriesFilter(tenant, q.entityIds, q.attrs, undefined, whereParams)} AND ${timeClause(q, whereParams)}`;
@@ -430,57 +628,19 @@ export class SqliteHistoryStore implements HistoryStore {
       : `(SELECT min(${col.replace('i.', 'f.')}) FROM instance f WHERE f.sid = i.sid)`;
     const startParams = fixedStart ? [q.timeAt] : [];
     const bucket = q.periodMs > 0 ? `CAST((${col} - ${start}) / ${Math.floor(q.periodMs)} AS INTEGER)` : '0';
-    // only the requested methods are computed: distinctCount needs a sort per bucket
-    const wanted = new Set(q.methods);
-    const cols = [
-      'count(*) AS totalCount',
-      wanted.has('distinctCount')
-        ? 'count(DISTINCT coalesce(i.num, i.doc)) AS distinctCount'
-        : 'NULL AS distinctCount',
-      'sum(i.num) AS sum',
-      'avg(i.num) AS avg',
-      'min(i.num) AS min',
-      'max(i.num) AS max',
-      wanted.has('sumsq') || wanted.has('stddev') ? 'sum(i.num * i.num) AS sumsq' : 'NULL AS sumsq',
-      'count(i.num) AS n',
-    ];
-    const sql = `SELECT s.entity_id, s.attr, ${bucket} AS b, min(${col}) AS t0, max(${col}) AS t1, ${start} AS origin, ${cols.join(', ')}
+    const sql = `SELECT s.entity_id, s.attr, ${bucket} AS b, min(${col}) AS t0, max(${col}) AS t1, ${start} AS origin, ${this.aggregateColumns(q).join(', ')}
       FROM series s JOIN instance i ON i.sid = s.sid WHERE ${where}
       GROUP BY s.entity_id, s.attr, b ORDER BY s.entity_id, s.attr, b`;
     const rows = this.db
       .prepare<
         unknown[],
-        {
-          entity_id: string;
-          attr: string;
-          b: number;
-          t0: number;
-          t1: number;
-          origin: number;
-          totalCount: number;
-          distinctCount: number;
-          sum: number | null;
-          avg: number | null;
-          min: number | null;
-          max: number | null;
-          sumsq: number | null;
-          n: number;
-        }
+        BucketRow & { entity_id: string; attr: string; t0: number; t1: number; origin: number }
       >(sql)
       .all(...startParams, ...startParams, ...whereParams);
     return rows.map((r) => {
       const startMs = q.periodMs > 0 ? r.origin + r.b * q.periodMs : r.t0;
       const endMs = q.periodMs > 0 ? startMs + q.periodMs : r.t1;
-      const values: AggregateBucket['values'] = {};
-      for (const m of q.methods) {
-        if (m === 'stddev') {
-          values.stddev =
-            r.n > 0 && r.avg !== null && r.sumsq !== null
-              ? Math.sqrt(Math.max(0, r.sumsq / r.n - r.avg * r.avg))
-              : null;
-        } else values[m] = r[m];
-      }
-      return { entityId: r.entity_id, attr: r.attr, startMs, endMs, values };
+      return { entityId: r.entity_id, attr: r.attr, startMs, endMs, values: bucketValues(r, q) };
     });
   }
 
