@@ -72,8 +72,10 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('busy_timeout = 5000');
-    // reads map the file instead of copying pages; fewer, larger checkpoints keep bulk writes fast
-    this.db.pragma('mmap_size = 268435456');
+    // reads map the file instead of copying pages; fewer, larger checkpoints keep bulk writes fast.
+    // Mapped pages count towards the process's RSS: 128 MiB measured as fast as 256 MiB on reads
+    // of a 100k-entity twin and keeps the server under its 500 MB budget.
+    this.db.pragma('mmap_size = 134217728');
     this.db.pragma('wal_autocheckpoint = 10000');
     migrate(this.db);
     this.history = new SqliteHistoryStore(this.db);
