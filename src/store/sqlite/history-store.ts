@@ -104,6 +104,24 @@ type InstanceTuple = [
  * Formats the creation and modification times of a run of rows: the instances of one write
  * share them, so a time is formatted once per distinct instant, not once per row.
  */
+interface SeriesRow {
+  sid: number;
+  entity_id: string;
+  attr: string;
+  dataset_id: string;
+}
+
+/** An instance row of a known series: sid, iid, observed_at, created_at, modified_at, num, doc. */
+type SeriesInstanceTuple = [
+  sid: number,
+  iid: number,
+  observedAt: number | null,
+  createdAt: number,
+  modifiedAt: number,
+  num: number | null,
+  doc: string | null,
+];
+
 function sysTimes(): (ms: number) => string {
   let lastMs = Number.NaN;
   let lastText = '';
@@ -134,11 +152,26 @@ function decode(row: InstanceRow): AttributeInstance {
 }
 
 function decodeTuple(row: InstanceTuple, times: (ms: number) => string): AttributeInstance {
-  const [iid, entityId, attr, datasetId, observedMs, createdMs, modifiedMs, num, doc] = row;
+  return decodeParts(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], times, iso);
+}
+
+function decodeParts(
+  iid: number,
+  entityId: string,
+  attr: string,
+  datasetId: string,
+  observedMs: number | null,
+  createdMs: number,
+  modifiedMs: number,
+  num: number | null,
+  doc: string | null,
+  times: (ms: number) => string,
+  observedTimes: (ms: number) => string,
+): AttributeInstance {
   const attribute: Attribute =
     doc === null ? { type: 'Property', value: num } : (JSON.parse(doc) as Attribute);
   if (datasetId !== '') attribute.datasetId = datasetId;
-  const observedAt = observedMs === null ? undefined : iso(observedMs);
+  const observedAt = observedMs === null ? undefined : observedTimes(observedMs);
   if (observedAt !== undefined) attribute.observedAt = observedAt;
   const inst: AttributeInstance = {
     instanceId: INSTANCE_PREFIX + iid,
@@ -151,6 +184,36 @@ function decodeTuple(row: InstanceTuple, times: (ms: number) => string): Attribu
   if (datasetId !== '') inst.datasetId = datasetId;
   if (observedAt !== undefined) inst.observedAt = observedAt;
   return inst;
+}
+
+const DAY_MS = 86_400_000;
+/** 10000-01-01T00:00:00Z: past it toISOString writes a six-digit year. */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_800_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * Formats a run of times as iso() does, reusing the date of the previous one: a series' readings
+ * mostly share their day, and a Date per reading is most of the cost of a long history.
+ */
+function observedTimes(): (ms: number) => string {
+  let dayMs = Number.NaN;
+  let prefix = '';
+  return (ms) => {
+    if (ms < 0 || ms >= LAST_FOUR_DIGIT_YEAR_MS || !Number.isInteger(ms)) return iso(ms);
+    const day = ms - (ms % DAY_MS);
+    if (day !== dayMs) {
+      dayMs = day;
+      prefix = new Date(day).toISOString().slice(0, 11);
+    }
+    let rest = ms - day;
+    const milli = rest % 1000;
+    rest = (rest - milli) / 1000;
+    const second = rest % 60;
+    rest = (rest - second) / 60;
+    const minute = rest % 60;
+    const time = `${prefix}${TWO_DIGITS[(rest - minute) / 60]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}`;
+    return milli === 0 ? `${time}Z` : `${time}.${String(milli).padStart(3, '0')}Z`;
+  };
 }
 
 function timeClause(f: TimeFilter, params: unknown[]): string {
@@ -450,33 +513,62 @@ export class SqliteHistoryStore implements HistoryStore {
     if (query.lastN && query.timeproperty === 'observedAt') return this.lastInstances(tenant, query);
     const params: unknown[] = [];
     const where = this.seriesFilter(tenant, query.entityIds, query.attrs, query.datasetIds, params);
-    const time = timeClause(query, params);
-    const col = TIME_COLUMN[query.timeproperty];
-    const rows = this.db
-      .prepare<unknown[], InstanceTuple>(
-        `SELECT ${ROW} FROM series s JOIN instance i ON i.sid = s.sid WHERE ${where} AND ${time}
-         ORDER BY s.entity_id, s.attr, ${col} ${query.lastN ? 'DESC' : 'ASC'}, i.iid`,
+    const series = this.db
+      .prepare<unknown[], SeriesRow>(
+        `SELECT sid, entity_id, attr, dataset_id FROM series s WHERE ${where} ORDER BY entity_id, attr, dataset_id`,
       )
-      .raw()
       .all(...params);
-    const perKey = new Map<string, InstanceTuple[]>();
-    for (const r of rows) {
-      const key = `${r[1]}\u0000${r[2]}`;
-      const list = perKey.get(key);
-      if (list) list.push(r);
-      else perKey.set(key, [r]);
-    }
+    const timeParams: unknown[] = [];
+    const time = timeClause(query, timeParams);
+    const col = TIME_COLUMN[query.timeproperty];
+    // lastN: the newest first; one more than a page holds tells a cut attribute from one that fits
+    const limit = Math.min(query.lastN ?? Number.POSITIVE_INFINITY, query.maxPerAttribute + 1);
+    const statements = new Map<number, Database.Statement<unknown[], SeriesInstanceTuple>>();
     const instances: AttributeInstance[] = [];
     const truncated = new Map<string, boolean>();
     const times = sysTimes();
-    for (const [key, list] of perKey) {
-      let chosen = query.lastN ? list.slice(0, query.lastN) : list;
-      if (chosen.length > query.maxPerAttribute) {
-        chosen = chosen.slice(0, query.maxPerAttribute);
-        truncated.set(key, true);
+    const observed = observedTimes();
+    for (let g = 0; g < series.length; ) {
+      // an attribute's datasets are one list in time order, as the representation shows them
+      let end = g + 1;
+      while (
+        end < series.length &&
+        series[end].entity_id === series[g].entity_id &&
+        series[end].attr === series[g].attr
+      )
+        end++;
+      const group = series.slice(g, end);
+      g = end;
+      let statement = statements.get(group.length);
+      if (!statement) {
+        // the instance columns only: series names come from `group`, not once per row
+        statement = this.db
+          .prepare<unknown[], SeriesInstanceTuple>(
+            `SELECT i.sid, i.iid, i.observed_at, i.created_at, i.modified_at, i.num, i.doc FROM instance i
+             WHERE i.sid IN (${marks(group.length)}) AND ${time}
+             ORDER BY ${col} ${query.lastN ? 'DESC' : 'ASC'}, i.iid LIMIT ?`,
+          )
+          .raw();
+        statements.set(group.length, statement);
       }
-      if (query.lastN) chosen.reverse();
-      for (const r of chosen) instances.push(decodeTuple(r, times));
+      const rows = statement.all(
+        ...group.map((s) => s.sid),
+        ...timeParams,
+        Number.isFinite(limit) ? limit : -1,
+      );
+      const { entity_id: entityId, attr } = group[0];
+      if (rows.length > query.maxPerAttribute) {
+        rows.length = query.maxPerAttribute;
+        truncated.set(`${entityId}\u0000${attr}`, true);
+      }
+      if (query.lastN) rows.reverse();
+      const datasetOf = new Map(group.map((s) => [s.sid, s.dataset_id]));
+      for (const r of rows) {
+        const datasetId = group.length === 1 ? group[0].dataset_id : (datasetOf.get(r[0]) ?? '');
+        instances.push(
+          decodeParts(r[1], entityId, attr, datasetId, r[2], r[3], r[4], r[5], r[6], times, observed),
+        );
+      }
     }
     return { instances, truncated };
   }
