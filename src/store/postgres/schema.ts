@@ -11,7 +11,7 @@ import {
   addAttrValues,
   emptyAttrValueRows,
   INDEXED_STRING_CHARS,
-} from './attr-values.ts';
+} from '../attr-values.ts';
 
 /** Arbitrary but fixed: the advisory lock key every twinbox node migrates under. */
 const MIGRATION_LOCK = 7_230_001;
