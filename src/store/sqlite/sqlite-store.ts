@@ -343,23 +343,21 @@ export class SqliteStore implements Store {
       this.stmts.delTypes.run(pk);
       for (const type of after.type) this.stmts.addType.run(tenant, type, after.id, pk);
     }
-    const names = new Set([...Object.keys(before.attrs), ...Object.keys(after.attrs)]);
     let geometryChanged = false;
-    for (const name of names) {
+    // a replace changes every attribute of every entity in a batch: compare without building
+    // a name set, per-attribute closures or JSON strings unless a GeoProperty is involved
+    const visit = (name: string) => {
       const a = before.attrs[name];
       const b = after.attrs[name];
-      if (a === b) continue;
-      const scalar = (list: Attribute[] | undefined) =>
-        (list ?? []).map((i) => (i.type === 'Relationship' ? i.object : i.value)).map((v) => (typeof v === 'object' ? null : v));
-      const sa = scalar(a);
-      const sb = scalar(b);
-      if (sa.length !== sb.length || sa.some((v, i) => v !== sb[i])) {
+      if (a === b) return;
+      if (!sameScalars(a, b)) {
         this.stmts.delValuesOf.run(pk, name);
         if (b) this.indexValues(tenant, pk, name, b);
       }
-      const geo = (list: Attribute[] | undefined) => JSON.stringify((list ?? []).filter((i) => i.type === 'GeoProperty').map((i) => i.value));
-      if (!geometryChanged && geo(a) !== geo(b)) geometryChanged = true;
-    }
+      if (!geometryChanged && geometryDiffers(a, b)) geometryChanged = true;
+    };
+    for (const name of Object.keys(before.attrs)) visit(name);
+    for (const name of Object.keys(after.attrs)) if (!Object.hasOwn(before.attrs, name)) visit(name);
     if (geometryChanged) {
       for (const { gid } of this.stmts.geoRefs.all(pk)) this.stmts.delGeoBox.run(gid);
       this.stmts.delGeoRef.run(pk);
@@ -433,6 +431,33 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function indexedScalar(inst: Attribute): unknown {
+  const v = inst.type === 'Relationship' ? inst.object : inst.value;
+  return typeof v === 'object' ? null : v;
+}
+
+/** Whether two instance lists give the value index the same rows. */
+function sameScalars(a: Attribute[] | undefined, b: Attribute[] | undefined): boolean {
+  const n = a ? a.length : 0;
+  if (n !== (b ? b.length : 0)) return false;
+  for (let i = 0; i < n; i++) if (indexedScalar(a![i]) !== indexedScalar(b![i])) return false;
+  return true;
+}
+
+function geometriesOf(list: Attribute[] | undefined): unknown[] {
+  const out: unknown[] = [];
+  if (list) for (const i of list) if (i.type === 'GeoProperty') out.push(i.value);
+  return out;
+}
+
+/** Whether two instance lists give the R*Tree different boxes. */
+function geometryDiffers(a: Attribute[] | undefined, b: Attribute[] | undefined): boolean {
+  const ga = geometriesOf(a);
+  const gb = geometriesOf(b);
+  if (ga.length === 0 && gb.length === 0) return false;
+  return JSON.stringify(ga) !== JSON.stringify(gb);
 }
 
 interface ContextRow {
