@@ -163,6 +163,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    test('q terms an index answers never miss a match: arrays, long strings, language maps', async () => {
+      const store = await open();
+      const long = 'x'.repeat(300);
+      const e: Entity = {
+        id: 'urn:ngsi-ld:V:1',
+        type: [T('V')],
+        attrs: {
+          [T('level')]: [{ type: 'Property', value: [3, 12] }],
+          [T('name')]: [{ type: 'Property', value: long }],
+          [T('street')]: [{ type: 'LanguageProperty', languageMap: { en: 'Main St', de: 'Hauptstr' } }],
+        },
+      };
+      await put(store, '', [e]);
+      for (const text of ['level==12', 'level>10', `name=="${long}"`, 'street=="Hauptstr"']) {
+        const r = await store.queryEntities('', { type: { kind: 'type', name: T('V') }, q: q(text), limit: 10, offset: 0 });
+        assert.equal(r.entities.length, 1, text.slice(0, 30));
+      }
+      assert.equal((await store.queryEntities('', { q: q(`name=="${long}y"`), limit: 10, offset: 0 })).entities.length, 0);
+      await store.close();
+    });
+
     test('geo queries prefilter and refine exactly', async () => {
       const store = await open();
       await put(

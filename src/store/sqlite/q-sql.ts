@@ -6,6 +6,7 @@
  * or a relationship's object — are filtered exactly, which is what makes type+q fast.
  */
 import type { QNode, QScalar } from '../../ngsi/index.ts';
+import { INDEXED_STRING_CHARS } from '../attr-values.ts';
 
 export interface SqlFragment {
   sql: string;
@@ -102,13 +103,13 @@ export function qIndexCandidates(node: QNode, tenant: string): SqlFragment | und
     let frag: SqlFragment | undefined;
     let rank = 0;
     if (t.op === '==' && (v.kind === 'string' || v.kind === 'uri')) {
-      frag = { sql: `${base} str = ?`, params: [tenant, t.path.attr, v.value] };
+      frag = { sql: `${base} str = ?`, params: [tenant, t.path.attr, v.value.slice(0, INDEXED_STRING_CHARS)] };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'number') {
       frag = { sql: `${base} num = ?`, params: [tenant, t.path.attr, v.value] };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'list' && v.values.every((x) => x.kind === 'string' || x.kind === 'uri')) {
-      const vals = v.values.map((x) => (x as { value: string }).value);
+      const vals = v.values.map((x) => (x as { value: string }).value.slice(0, INDEXED_STRING_CHARS));
       frag = { sql: `${base} str IN (${vals.map(() => '?').join(',')})`, params: [tenant, t.path.attr, ...vals] };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'range' && v.from.kind === 'number' && v.to.kind === 'number') {

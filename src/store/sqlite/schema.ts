@@ -74,4 +74,7 @@ export function migratePart(db: Database.Database, part: string, steps: string[]
 
 export function migrate(db: Database.Database): void {
   migratePart(db, 'entities', MIGRATIONS);
+  // the value index holds every value a q term can compare (arrays, language maps, vocab IRIs,
+  // long strings by prefix); rows written before that are rebuilt from the documents on open
+  migratePart(db, 'attr-value-coverage', ['DELETE FROM attr_value;']);
 }

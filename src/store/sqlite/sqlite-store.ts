@@ -26,6 +26,7 @@ import type {
   TypeSummary,
   WritePlan,
 } from '../store.ts';
+import { attributeValues, INDEXED_STRING_CHARS } from '../attr-values.ts';
 import { SqliteHistoryStore } from './history-store.ts';
 import { SqliteIngestionStore } from './ingestion-store.ts';
 import { SqliteRegistrationStore } from './registration-store.ts';
@@ -111,6 +112,7 @@ export class SqliteStore implements Store {
       listContexts: db.prepare<[], ContextRow>('SELECT * FROM jsonld_context ORDER BY created_at, id'),
       deleteContext: db.prepare('DELETE FROM jsonld_context WHERE id = ?'),
     };
+    this.rebuildValueIndex();
   }
 
   /** The underlying database, for engine-specific extensions (history, notifications) in this folder. */
@@ -315,12 +317,29 @@ export class SqliteStore implements Store {
     this.indexGeometry(pk, entity);
   }
 
+  /**
+   * Every number and string a q term can compare with (shared with the PostgreSQL engine), strings
+   * by their first INDEXED_STRING_CHARS characters: a candidate set from this index never misses
+   * a match, and refinement keeps the answer exact.
+   */
   private indexValues(tenant: Tenant, pk: number, attr: string, instances: Attribute[]): void {
-    for (const inst of instances) {
-      const v = inst.type === 'Relationship' ? inst.object : inst.value;
-      if (typeof v === 'number' && Number.isFinite(v)) this.stmts.addValue.run(pk, tenant, attr, v, null);
-      else if (typeof v === 'string' && v.length <= 256) this.stmts.addValue.run(pk, tenant, attr, null, v);
+    for (const v of attributeValues(instances)) {
+      if (typeof v === 'number') this.stmts.addValue.run(pk, tenant, attr, v, null);
+      else this.stmts.addValue.run(pk, tenant, attr, null, v.slice(0, INDEXED_STRING_CHARS));
     }
+  }
+
+  /** Rebuilds the value index from the documents (after a schema change emptied it). */
+  private rebuildValueIndex(): void {
+    const empty = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM attr_value').get()!.n === 0;
+    if (!empty) return;
+    const rows = this.db.prepare<[], { pk: number; tenant: string; doc: string }>('SELECT pk, tenant, json(doc) AS doc FROM entity');
+    this.db.transaction(() => {
+      for (const r of rows.iterate()) {
+        const entity = JSON.parse(r.doc) as Entity;
+        for (const [attr, instances] of Object.entries(entity.attrs)) this.indexValues(r.tenant, r.pk, attr, instances);
+      }
+    })();
   }
 
   private indexGeometry(pk: number, entity: Entity): void {
@@ -433,16 +452,12 @@ export class SqliteStore implements Store {
   }
 }
 
-function indexedScalar(inst: Attribute): unknown {
-  const v = inst.type === 'Relationship' ? inst.object : inst.value;
-  return typeof v === 'object' ? null : v;
-}
-
 /** Whether two instance lists give the value index the same rows. */
 function sameScalars(a: Attribute[] | undefined, b: Attribute[] | undefined): boolean {
-  const n = a ? a.length : 0;
-  if (n !== (b ? b.length : 0)) return false;
-  for (let i = 0; i < n; i++) if (indexedScalar(a![i]) !== indexedScalar(b![i])) return false;
+  const va = a ? attributeValues(a) : [];
+  const vb = b ? attributeValues(b) : [];
+  if (va.length !== vb.length) return false;
+  for (let i = 0; i < va.length; i++) if (va[i] !== vb[i]) return false;
   return true;
 }
 
