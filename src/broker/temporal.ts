@@ -19,7 +19,6 @@ import {
 import type {
   AggregateBucket,
   AggregateMethod,
-  AttributeInstance,
   Store,
   TemporalEntityRecord,
   Tenant,
@@ -68,16 +67,6 @@ export interface TemporalBrokerOptions {
   now?: () => Date;
   /** page size of temporal pagination, in instances per attribute (default MAX_INSTANCES_PER_ATTRIBUTE) */
   maxInstancesPerAttribute?: number;
-}
-
-function toTemporal(i: AttributeInstance): TemporalInstance {
-  return {
-    instanceId: i.instanceId,
-    attr: i.attr,
-    attribute: i.attribute,
-    createdAt: i.createdAt,
-    modifiedAt: i.modifiedAt,
-  };
 }
 
 function typeNames(node: TypeNode | undefined): string[] | undefined {
@@ -220,7 +209,8 @@ export function createTemporalBroker(store: Store, options: TemporalBrokerOption
           lastN: q.lastN,
           maxPerAttribute,
         });
-    for (const i of instances) out.get(i.entityId)?.instances.push(toTemporal(i));
+    // a stored instance already is a TemporalInstance: no copy per instance of a long history
+    for (const i of instances) out.get(i.entityId)?.instances.push(i);
     for (const key of truncated.keys()) {
       const [entityId, attr] = key.split('\u0000');
       out.get(entityId)?.truncated.add(attr);
