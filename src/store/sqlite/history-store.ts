@@ -295,7 +295,9 @@ export class SqliteHistoryStore implements HistoryStore {
       'SELECT attr, dataset_id, sid FROM series WHERE tenant = ? AND entity_id = ?',
     );
     this.addSeries = db.prepare(
-      'INSERT INTO series (tenant, entity_id, attr, dataset_id) VALUES (?, ?, ?, ?) RETURNING sid',
+      // a series the cache lost (it is bounded) may exist already: the conflict returns its id
+      `INSERT INTO series (tenant, entity_id, attr, dataset_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (tenant, entity_id, attr, dataset_id) DO UPDATE SET attr = excluded.attr RETURNING sid`,
     );
     this.upsertEntity = db.prepare(
       `INSERT INTO temporal_entity (tenant, id, types, created_at, modified_at) VALUES (?, ?, ?, ?, ?)
@@ -332,6 +334,8 @@ export class SqliteHistoryStore implements HistoryStore {
    * attributes, and one query beats one lookup per attribute.
    */
   private prefetchSeries(tenant: Tenant, entityId: string): void {
+    // make room first, so the cache cannot be emptied halfway through this entity's series
+    if (this.seriesIds.size > SERIES_CACHE_MAX - 10_000) this.seriesIds.clear();
     for (const r of this.entitySeries.all(tenant, entityId)) {
       this.remember(`${tenant}\u0000${entityId}\u0000${r.attr}\u0000${r.dataset_id}`, r.sid);
     }
