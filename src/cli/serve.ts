@@ -2,6 +2,7 @@
  * `twinbox serve`: the NGSI-LD broker, or with --city a city instance seeded from its open data.
  */
 import { resolve } from 'node:path';
+import { parseDuration } from '../ngsi/index.ts';
 import { type Peer, startServer } from '../twin/index.ts';
 import { parseOptions, positiveInt, runCommand, UsageError } from './args.ts';
 
@@ -18,7 +19,9 @@ const HELP = `usage: twinbox serve [--port 1026] [--host 127.0.0.1] [--data-dir 
   --database-url  PostgreSQL URL for --store postgres (or TWINBOX_DATABASE_URL); migrations run on start
   --city        a city instance: leipzig, bologna, or a folder with city.json; seeded on first start
   --peer        another instance of the federation, e.g. bologna=http://127.0.0.1:1027 (repeatable)
-  --body-limit  maximum request body in bytes (default 1048576)`;
+  --body-limit  maximum request body in bytes (default 1048576)
+  --history-retention TYPE=DURATION   keep history of an entity type for an ISO 8601 duration,
+                e.g. TrafficFlowObserved=P90D (repeatable; default: unlimited)`;
 
 export function parsePeers(values: string[] | undefined): Peer[] {
   return (values ?? []).map((v) => {
@@ -28,6 +31,19 @@ export function parsePeers(values: string[] | undefined): Peer[] {
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--peer: '${url}' is not an http(s) URL`);
     const id = v.slice(0, eq);
     return { id, name: id.charAt(0).toUpperCase() + id.slice(1), url };
+  });
+}
+
+export function parseRetention(values: string[] | undefined): Array<{ type: string; ms: number }> {
+  return (values ?? []).map((v) => {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--history-retention: expected TYPE=DURATION, got '${v}'`);
+    const ms = parseDuration(v.slice(eq + 1));
+    if (!ms.ok || ms.value <= 0)
+      throw new UsageError(
+        `--history-retention: '${v.slice(eq + 1)}' is not an ISO 8601 duration such as P30D`,
+      );
+    return { type: v.slice(0, eq), ms: ms.value };
   });
 }
 
@@ -42,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
       city: { type: 'string' },
       peer: { type: 'string', multiple: true },
       'body-limit': { type: 'string' },
+      'history-retention': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     });
     if (v.help) {
@@ -63,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
       city: v.city as string | undefined,
       peers: parsePeers(v.peer as string[] | undefined),
       storeOptions: v.store === 'postgres' ? { engine: 'postgres', url: databaseUrl } : undefined,
+      historyRetention: parseRetention(v['history-retention'] as string[] | undefined),
       bodyLimit,
       onSeedProgress: (p) =>
         console.log(

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createBroker } from '../broker/index.ts';
 import { buildApp, type ContextResolver } from '../http/index.ts';
+import { TermMap } from '../ngsi/index.ts';
 import { openStore, SqliteStore, type Store, type StoreOptions } from '../store/index.ts';
 import {
   type CityConfig,
@@ -34,7 +35,12 @@ export interface ServerOptions {
   storeOptions?: StoreOptions;
   /** mount the data-space connector (default true; seeding alone does not need it) */
   dataspace?: boolean;
+  /** history kept per entity type (a type name or IRI -> milliseconds); default unlimited */
+  historyRetention?: Array<{ type: string; ms: number }>;
 }
+
+/** How often history older than its type's retention is removed. */
+const RETENTION_SWEEP_MS = 10 * 60 * 1000;
 
 export interface RunningServer {
   name: string;
@@ -43,6 +49,8 @@ export interface RunningServer {
   store: Store;
   close(): Promise<void>;
   closed: Promise<void>;
+  /** removes history beyond its type's retention now (it also runs every ten minutes) */
+  sweepHistory(): Promise<void>;
 }
 
 const SEED_MARKER = 'seeded.json';
@@ -117,6 +125,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       JSON.stringify({ city: city.id, seededAt: new Date().toISOString(), report }, null, 2),
     );
   }
+  if (options.historyRetention?.length) {
+    const core = TermMap.core();
+    for (const tenant of ['', ...(await store.listTenants())]) {
+      for (const r of options.historyRetention)
+        await store.history.setRetention(tenant, core.expand(r.type), r.ms);
+    }
+  }
+  const sweep = async () => {
+    for (const tenant of ['', ...(await store.listTenants())]) {
+      const removed = await store.history.applyRetention(tenant, Date.now());
+      if (removed > 0) app.log.info({ tenant, removed }, 'history beyond its retention removed');
+    }
+  };
+  const retentionTimer = setInterval(
+    () => void sweep().catch((err) => app.log.error({ err }, 'retention sweep failed')),
+    RETENTION_SWEEP_MS,
+  );
+  retentionTimer.unref();
   await app.listen({ port, host });
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((r) => {
@@ -126,6 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = async () => {
     if (closing) return closed;
     closing = true;
+    clearInterval(retentionTimer);
     await app.close();
     await store.close();
     resolveClosed();
@@ -136,7 +163,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  return { name, url: publicUrl, app, store, close, closed };
+  return { name, url: publicUrl, app, store, close, closed, sweepHistory: sweep };
 }
 
 /** What the last seeding of a data folder did, if any. */
