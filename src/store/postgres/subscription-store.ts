@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityChange, Tenant } from '../store.ts';
+import { fromRow, type QueueRow, queued, type SubscriptionRow } from '../subscription-rows.ts';
 import type {
   ChangeBatch,
   NewNotification,
@@ -24,7 +25,6 @@ import type {
 import type { PgDb, Queryable } from './db.ts';
 
 type Subscription = StoredSubscription['subscription'];
-type SubscriptionState = StoredSubscription['state'];
 
 /** The channel subscription changes are announced on. */
 export const SUBSCRIPTION_CHANNEL = 'twinbox_subscription';
@@ -35,47 +35,6 @@ const DRAIN_LOCK = 7_230_002;
  * (5 s timeout) plus the longest retry delay (10 s), so a live node never loses it to another.
  */
 const LEASE_MS = 60_000;
-
-interface SubscriptionRow {
-  tenant: string;
-  id: string;
-  doc: string;
-  times_sent: number;
-  times_failed: number;
-  last_notification: string | null;
-  last_success: string | null;
-  last_failure: string | null;
-  notification_status: 'ok' | 'failed' | null;
-}
-
-interface QueueRow {
-  seq: number;
-  tenant: string;
-  subscription_id: string;
-  payload: string;
-  attempts: number;
-  next_attempt_at: number;
-}
-
-function fromRow(r: SubscriptionRow): StoredSubscription {
-  const state: SubscriptionState = { timesSent: r.times_sent, timesFailed: r.times_failed };
-  if (r.last_notification) state.lastNotification = r.last_notification;
-  if (r.last_success) state.lastSuccess = r.last_success;
-  if (r.last_failure) state.lastFailure = r.last_failure;
-  if (r.notification_status) state.notificationStatus = r.notification_status;
-  return { tenant: r.tenant, subscription: JSON.parse(r.doc) as Subscription, state };
-}
-
-function queued(r: QueueRow): QueuedNotification {
-  return {
-    seq: r.seq,
-    tenant: r.tenant,
-    subscriptionId: r.subscription_id,
-    payload: r.payload,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-  };
-}
 
 async function insertQueue(c: Queryable, notifications: NewNotification[]): Promise<void> {
   if (notifications.length === 0) return;

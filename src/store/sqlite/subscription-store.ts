@@ -5,8 +5,9 @@
  * hook runs on every entity write and must cost nothing for tenants nobody subscribed to.
  */
 import type Database from 'better-sqlite3';
-import type { EntityChangeRecord, Subscription, SubscriptionState } from '../../ngsi/index.ts';
+import type { EntityChangeRecord, Subscription } from '../../ngsi/index.ts';
 import type { EntityChange, Tenant } from '../store.ts';
+import { fromRow, type QueueRow, queued, type SubscriptionRow } from '../subscription-rows.ts';
 import type {
   ChangeBatch,
   NewNotification,
@@ -32,47 +33,6 @@ const STEPS = [
    );
    CREATE INDEX notification_queue_subscription ON notification_queue (tenant, subscription_id, seq);`,
 ];
-
-interface SubscriptionRow {
-  tenant: string;
-  id: string;
-  doc: string;
-  times_sent: number;
-  times_failed: number;
-  last_notification: string | null;
-  last_success: string | null;
-  last_failure: string | null;
-  notification_status: 'ok' | 'failed' | null;
-}
-
-interface QueueRow {
-  seq: number;
-  tenant: string;
-  subscription_id: string;
-  payload: string;
-  attempts: number;
-  next_attempt_at: number;
-}
-
-function fromRow(r: SubscriptionRow): StoredSubscription {
-  const state: SubscriptionState = { timesSent: r.times_sent, timesFailed: r.times_failed };
-  if (r.last_notification) state.lastNotification = r.last_notification;
-  if (r.last_success) state.lastSuccess = r.last_success;
-  if (r.last_failure) state.lastFailure = r.last_failure;
-  if (r.notification_status) state.notificationStatus = r.notification_status;
-  return { tenant: r.tenant, subscription: JSON.parse(r.doc) as Subscription, state };
-}
-
-function queued(r: QueueRow): QueuedNotification {
-  return {
-    seq: r.seq,
-    tenant: r.tenant,
-    subscriptionId: r.subscription_id,
-    payload: r.payload,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-  };
-}
 
 export class SqliteSubscriptionStore implements SubscriptionStore {
   private readonly perTenant = new Map<Tenant, number>();
