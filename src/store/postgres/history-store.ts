@@ -14,6 +14,7 @@ import type {
   TemporalEntityRecord,
   TimeFilter,
 } from '../history.ts';
+import { pageOf } from '../paging.ts';
 import type { EntityChange, Tenant } from '../store.ts';
 import type { PgDb } from './db.ts';
 import { SqlParams } from './q-sql.ts';
@@ -203,15 +204,13 @@ export class PostgresHistoryStore implements HistoryStore {
     if (filter.types && filter.types.length > 0) sql += ` AND types ?| ${p.add(filter.types)}::text[]`;
     sql += ' ORDER BY id';
     const rows = await this.db.query<TemporalDbRow>(sql, p.values);
-    const records: TemporalEntityRecord[] = [];
-    let matched = 0;
-    for (const row of rows) {
-      if (filter.idPattern && !filter.idPattern.test(row.id)) continue;
-      if (matched >= filter.offset && records.length < filter.limit) records.push(record(row));
-      matched++;
-      if (!filter.count && records.length >= filter.limit) break;
-    }
-    return filter.count ? { records, count: matched } : { records };
+    const { items, count } = pageOf(
+      rows,
+      filter,
+      (row) => !filter.idPattern || filter.idPattern.test(row.id),
+      record,
+    );
+    return filter.count ? { records: items, count } : { records: items };
   }
 
   async addInstances(

@@ -16,6 +16,7 @@ import type {
   TemporalEntityRecord,
   TimeFilter,
 } from '../history.ts';
+import { pageOf } from '../paging.ts';
 import type { EntityChange, Tenant } from '../store.ts';
 import { migratePart } from './schema.ts';
 
@@ -432,24 +433,21 @@ export class SqliteHistoryStore implements HistoryStore {
       params.push(...filter.types);
     }
     sql += ' ORDER BY id';
-    const records: TemporalEntityRecord[] = [];
-    let matched = 0;
-    for (const row of this.db
+    const rows = this.db
       .prepare<unknown[], { id: string; types: string; created_at: string; modified_at: string }>(sql)
-      .iterate(...params)) {
-      if (filter.idPattern && !filter.idPattern.test(row.id)) continue;
-      if (matched >= filter.offset && records.length < filter.limit) {
-        records.push({
-          id: row.id,
-          type: JSON.parse(row.types),
-          createdAt: row.created_at,
-          modifiedAt: row.modified_at,
-        });
-      }
-      matched++;
-      if (!filter.count && records.length >= filter.limit) break;
-    }
-    return filter.count ? { records, count: matched } : { records };
+      .iterate(...params);
+    const { items, count } = pageOf(
+      rows,
+      filter,
+      (row) => !filter.idPattern || filter.idPattern.test(row.id),
+      (row): TemporalEntityRecord => ({
+        id: row.id,
+        type: JSON.parse(row.types),
+        createdAt: row.created_at,
+        modifiedAt: row.modified_at,
+      }),
+    );
+    return filter.count ? { records: items, count } : { records: items };
   }
 
   /**
