@@ -64,6 +64,60 @@ export class ShortestPaths {
     }
   }
 
+  /**
+   * Exact distances from `origin` given `initial`, costs of real paths to each node (Infinity
+   * where none is known): every link that improves on them starts a Dijkstra from its head,
+   * which settles only what the improvements reach. Nothing to improve costs one scan of the
+   * links. `pred` and `order` are left as they were.
+   */
+  repair(
+    g: StarGraph,
+    from: Int32Array,
+    cost: Float64Array,
+    initial: Float64Array,
+    origin: number,
+    firstThru: number,
+    alsoThru = -1,
+  ): void {
+    const { dist, pos } = this;
+    const { to, outStart, outLinks } = g;
+    const INF = Number.POSITIVE_INFINITY;
+    dist.set(initial);
+    this.size = 0;
+    let seeded = false;
+    for (let a = 0, m = from.length; a < m; a++) {
+      const i = from[a];
+      const di = dist[i];
+      if (di === INF || (i < firstThru && i !== origin && i !== alsoThru)) continue;
+      const j = to[a];
+      const nd = di + cost[a];
+      if (nd < dist[j]) {
+        if (!seeded) {
+          pos.fill(-1);
+          seeded = true;
+        }
+        dist[j] = nd;
+        if (pos[j] < 0) this.push(j);
+        else this.up(pos[j]);
+      }
+    }
+    while (this.size > 0) {
+      const i = this.pop();
+      if (i < firstThru && i !== origin && i !== alsoThru) continue;
+      const di = dist[i];
+      for (let k = outStart[i], e = outStart[i + 1]; k < e; k++) {
+        const a = outLinks[k];
+        const j = to[a];
+        const nd = di + cost[a];
+        if (nd < dist[j]) {
+          dist[j] = nd;
+          if (pos[j] < 0) this.push(j);
+          else if (pos[j] !== -2) this.up(pos[j]);
+        }
+      }
+    }
+  }
+
   private push(i: number): void {
     const k = this.size++;
     this.heap[k] = i;
