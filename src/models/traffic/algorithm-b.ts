@@ -43,12 +43,24 @@ interface State {
   readonly k4: Float64Array;
   readonly bushFlow: Float64Array;
   readonly inBush: Uint8Array;
+  /** Per origin k, its bush's nodes in topological order: topo[k·n + t], t < topoCount[k]. */
   readonly topo: Int32Array;
   readonly topoCount: Int32Array;
+  /**
+   * Per origin, its bush links as pairs (link, position of the tail in topo) grouped by the
+   * position of the head; the pairs of head position t are ent[k][2e..], entStart[k·(n+1) + t]
+   * <= e < entStart[k·(n+1) + t + 1]. The passes then read one contiguous list instead of every
+   * in-link of the network, and compare positions instead of looking them up.
+   */
+  readonly ent: Int32Array[];
+  readonly entStart: Int32Array;
+  /** Labels by topological position: shortest (L), longest used (U) and their entries. */
   readonly L: Float64Array;
   readonly U: Float64Array;
   readonly Lp: Int32Array;
   readonly Up: Int32Array;
+  /** Scratch by node. */
+  readonly byNode: Float64Array;
   readonly pos: Int32Array;
   readonly indeg: Int32Array;
 }
@@ -82,10 +94,13 @@ function createState(p: Problem): State {
     inBush: new Uint8Array(K * m),
     topo: new Int32Array(K * n),
     topoCount: new Int32Array(K),
+    ent: Array.from({ length: K }, () => new Int32Array(0)),
+    entStart: new Int32Array(K * (n + 1)),
     L: new Float64Array(n),
     U: new Float64Array(n),
     Lp: new Int32Array(n),
     Up: new Int32Array(n),
+    byNode: new Float64Array(n),
     pos: new Int32Array(n),
     indeg: new Int32Array(n),
   };
@@ -144,6 +159,7 @@ function initialBushes(s: State, sp: ShortestPaths): void {
     }
     for (let t = 0; t < sp.settled; t++) topo[k * n + t] = sp.order[t];
     topoCount[k] = sp.settled;
+    buildEntries(s, k);
   }
   sumFlows(s);
 }
@@ -180,141 +196,202 @@ function sortBush(s: State, k: number): void {
   }
   s.topoCount[k] = tail;
   if (links !== 0) throw new Error(`bush of origin ${k} has a cycle`);
+  buildEntries(s, k);
 }
 
-/** Shortest (L) and longest used (U) path labels of bush k in topological order; fills pos. */
-function labels(s: State, k: number): void {
-  const { m, n, inBush, bushFlow, topo, cost, L, U, Lp, Up, pos } = s;
+/** The entry lists of bush k from its membership row and topological order. */
+function buildEntries(s: State, k: number): void {
+  const { m, n, inBush, topo, pos, entStart } = s;
   const { from, inStart, inLinks } = s.p;
   const base = k * m;
   const tb = k * n;
+  const sb = k * (n + 1);
   const cnt = s.topoCount[k];
-  pos.fill(-1);
-  const r = topo[tb];
-  pos[r] = 0;
-  L[r] = 0;
-  U[r] = 0;
-  Lp[r] = -1;
-  Up[r] = -1;
-  for (let t = 1; t < cnt; t++) {
+  let count = 0;
+  for (let t = 0; t < cnt; t++) {
     const j = topo[tb + t];
     pos[j] = t;
+    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) count += inBush[base + inLinks[e]];
+  }
+  let ent = s.ent[k];
+  if (ent.length < 2 * count) {
+    // Headroom, as bushes grow over the first iterations.
+    ent = new Int32Array(2 * (count + (count >> 2)));
+    s.ent[k] = ent;
+  }
+  let w = 0;
+  for (let t = 0; t < cnt; t++) {
+    entStart[sb + t] = w;
+    const j = topo[tb + t];
+    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
+      const a = inLinks[e];
+      if (inBush[base + a] === 0) continue;
+      ent[2 * w] = a;
+      ent[2 * w + 1] = pos[from[a]];
+      w++;
+    }
+  }
+  entStart[sb + cnt] = w;
+}
+
+/** Shortest (L) and longest used (U) path labels of bush k by topological position. */
+function labels(s: State, k: number): void {
+  const { m, n, bushFlow, cost, L, U, Lp, Up, entStart } = s;
+  const ent = s.ent[k];
+  const base = k * m;
+  const sb = k * (n + 1);
+  const cnt = s.topoCount[k];
+  L[0] = 0;
+  U[0] = 0;
+  Lp[0] = -1;
+  Up[0] = -1;
+  let e = entStart[sb + 1];
+  for (let t = 1; t < cnt; t++) {
     let lj = Number.POSITIVE_INFINITY;
     let uj = Number.NEGATIVE_INFINITY;
     let lp = -1;
     let up = -1;
-    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
-      const a = inLinks[e];
-      if (inBush[base + a] === 0) continue;
-      const i = from[a];
+    for (const end = entStart[sb + t + 1]; e < end; e++) {
+      const a = ent[2 * e];
+      const i = ent[2 * e + 1];
       const c = cost[a];
       const l = L[i] + c;
       if (l < lj) {
         lj = l;
-        lp = a;
+        lp = e;
       }
       if (bushFlow[base + a] > 0) {
         const u = U[i] + c;
         if (u > uj) {
           uj = u;
-          up = a;
+          up = e;
         }
       }
     }
-    L[j] = lj;
-    Lp[j] = lp;
-    U[j] = up < 0 ? lj : uj;
-    Up[j] = up;
+    L[t] = lj;
+    Lp[t] = lp;
+    U[t] = up < 0 ? lj : uj;
+    Up[t] = up;
   }
 }
 
 function updateBush(s: State, k: number): void {
-  const { m, n, inBush, bushFlow, topo, cost, U, Lp } = s;
-  const { from, to, inStart, inLinks, firstThru } = s.p;
+  const { m, n, inBush, bushFlow, topo, cost, L, U, byNode, entStart } = s;
+  const { from, to, firstThru } = s.p;
+  const ent = s.ent[k];
   const base = k * m;
+  const tb = k * n;
+  const sb = k * (n + 1);
+  const cnt = s.topoCount[k];
   const r = s.p.root[k];
   const z = s.p.zone[k];
-  // Drop unused links but keep each node's shortest-path link, so the bush spans every node
-  // it reached and shortcuts through currently unused nodes can still be found.
-  labels(s, k);
-  for (let a = 0; a < m; a++) {
-    if (inBush[base + a] === 1 && bushFlow[base + a] <= 0 && Lp[to[a]] !== a) inBush[base + a] = 0;
-  }
-  // Longest paths over the remaining bush, in the still valid old order.
-  const tb = k * n;
-  const cnt = s.topoCount[k];
-  U.fill(Number.NEGATIVE_INFINITY);
-  U[r] = 0;
+  // One pass in the old order: drop unused links but keep each node's shortest-path link, so
+  // the bush spans every node it reached and shortcuts through currently unused nodes can still
+  // be found; then the longest paths over what remains (byNode), compacting the entry lists.
+  const NEG = Number.NEGATIVE_INFINITY;
+  byNode.fill(NEG);
+  byNode[r] = 0;
+  L[0] = 0;
+  U[0] = 0;
+  let w = 0;
+  let next = entStart[sb + 1];
   for (let t = 1; t < cnt; t++) {
-    const j = topo[tb + t];
-    let uj = Number.NEGATIVE_INFINITY;
-    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
-      const a = inLinks[e];
-      if (inBush[base + a] === 0) continue;
-      const u = U[from[a]] + cost[a];
-      if (u > uj) uj = u;
+    const s0 = next;
+    const s1 = entStart[sb + t + 1];
+    next = s1;
+    let lj = Number.POSITIVE_INFINITY;
+    let lp = -1;
+    for (let e = s0; e < s1; e++) {
+      const l = L[ent[2 * e + 1]] + cost[ent[2 * e]];
+      if (l < lj) {
+        lj = l;
+        lp = e;
+      }
     }
-    U[j] = uj;
+    L[t] = lj;
+    entStart[sb + t] = w;
+    let uj = NEG;
+    for (let e = s0; e < s1; e++) {
+      const a = ent[2 * e];
+      if (e !== lp && bushFlow[base + a] <= 0) {
+        inBush[base + a] = 0;
+        continue;
+      }
+      const i = ent[2 * e + 1];
+      const u = U[i] + cost[a];
+      if (u > uj) uj = u;
+      ent[2 * w] = a;
+      ent[2 * w + 1] = i;
+      w++;
+    }
+    U[t] = uj;
+    byNode[topo[tb + t]] = uj;
   }
+  entStart[sb + cnt] = w;
+  let added = 0;
   for (let a = 0; a < m; a++) {
     if (inBush[base + a] === 1) continue;
     const i = from[a];
-    const ui = U[i];
-    if (ui === Number.NEGATIVE_INFINITY) continue;
+    const ui = byNode[i];
+    if (ui === NEG) continue;
     if (i < firstThru && i !== r && i !== z) continue;
     const j = to[a];
     if (j === r) continue;
-    const uj = U[j];
-    if (uj === Number.NEGATIVE_INFINITY || ui + cost[a] < uj) inBush[base + a] = 1;
+    const uj = byNode[j];
+    if (uj === NEG || ui + cost[a] < uj) {
+      inBush[base + a] = 1;
+      added++;
+    }
   }
-  sortBush(s, k);
+  // Dropping links keeps the order valid; only added links need a new one.
+  if (added > 0) sortBush(s, k);
 }
 
 /** One Algorithm B flow pass over bush k; returns the largest cost difference it saw. */
 function shiftFlows(s: State, k: number, threshold: number): number {
   labels(s, k);
-  const { m, n, bushFlow, topo, cost, der, x, L, U, Lp, Up, pos } = s;
-  const from = s.p.from;
+  const { m, bushFlow, cost, der, x, L, U, Lp, Up } = s;
+  const ent = s.ent[k];
   const base = k * m;
-  const tb = k * n;
   let worst = 0;
   for (let t = s.topoCount[k] - 1; t > 0; t--) {
-    const j = topo[tb + t];
-    const upj = Up[j];
-    const lpj = Lp[j];
+    const upj = Up[t];
+    const lpj = Lp[t];
     if (upj < 0 || upj === lpj) continue;
-    const excess = U[j] - L[j];
+    const excess = U[t] - L[t];
     if (excess > worst) worst = excess;
     if (!(excess > threshold)) continue;
     // Walk both paths back to their last common node, always stepping from the later node.
-    let a = lpj;
+    let a = ent[2 * lpj];
     let minC = cost[a];
     let minD = der[a];
-    let pn = from[a];
-    a = upj;
+    let pn = ent[2 * lpj + 1];
+    a = ent[2 * upj];
     let maxC = cost[a];
     let maxD = der[a];
     let maxF = bushFlow[base + a];
-    let qn = from[a];
+    let qn = ent[2 * upj + 1];
     let broken = false;
     while (pn !== qn) {
-      if (pos[pn] > pos[qn]) {
-        a = Lp[pn];
+      if (pn > qn) {
+        const e = Lp[pn];
+        a = ent[2 * e];
         minC += cost[a];
         minD += der[a];
-        pn = from[a];
+        pn = ent[2 * e + 1];
       } else {
-        a = Up[qn];
+        const e = Up[qn];
         // Rounding can leave a node with outflow but no inflow; skip such a pair.
-        if (a < 0) {
+        if (e < 0) {
           broken = true;
           break;
         }
+        a = ent[2 * e];
         maxC += cost[a];
         maxD += der[a];
         const f = bushFlow[base + a];
         if (f < maxF) maxF = f;
-        qn = from[a];
+        qn = ent[2 * e + 1];
       }
     }
     const diff = maxC - minC;
@@ -323,23 +400,25 @@ function shiftFlows(s: State, k: number, threshold: number): number {
     let delta = den > 0 ? diff / den : maxF;
     if (delta > maxF) delta = maxF;
     const dv = pn;
-    let q = j;
+    let q = t;
     while (q !== dv) {
-      a = Up[q];
+      const e = Up[q];
+      a = ent[2 * e];
       const f0 = bushFlow[base + a];
       const f = f0 - delta;
       // Links that carried the bottleneck flow up to rounding empty completely; a residue would
       // leave a node with outflow but no inflow.
       bushFlow[base + a] = f > RESIDUE * f0 ? f : 0;
       setFlow(s, a, x[a] - delta);
-      q = from[a];
+      q = ent[2 * e + 1];
     }
-    q = j;
+    q = t;
     while (q !== dv) {
-      a = Lp[q];
+      const e = Lp[q];
+      a = ent[2 * e];
       bushFlow[base + a] += delta;
       setFlow(s, a, x[a] + delta);
-      q = from[a];
+      q = ent[2 * e + 1];
     }
   }
   return worst;
@@ -351,31 +430,32 @@ function shiftFlows(s: State, k: number, threshold: number): number {
  * (near equilibrium a few per origin), instead of a Dijkstra over the whole network.
  */
 function bushGap(s: State, sp: ShortestPaths): { tstt: number; sptt: number; relativeGap: number } {
-  const { p, m, n, inBush, topo, cost, x, L } = s;
-  const { from, inStart, inLinks, firstThru } = p;
+  const { p, m, n, topo, cost, x, L, byNode, entStart } = s;
+  const { from, firstThru } = p;
   let tstt = 0;
   for (let a = 0; a < m; a++) tstt += x[a] * cost[a];
   let sptt = 0;
   const INF = Number.POSITIVE_INFINITY;
   for (let k = 0; k < p.root.length; k++) {
-    const base = k * m;
+    const ent = s.ent[k];
     const tb = k * n;
+    const sb = k * (n + 1);
     const cnt = s.topoCount[k];
     const r = p.root[k];
-    L.fill(INF);
-    L[r] = 0;
+    byNode.fill(INF);
+    byNode[r] = 0;
+    L[0] = 0;
+    let e = entStart[sb + 1];
     for (let t = 1; t < cnt; t++) {
-      const j = topo[tb + t];
       let lj = INF;
-      for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
-        const a = inLinks[e];
-        if (inBush[base + a] === 0) continue;
-        const l = L[from[a]] + cost[a];
+      for (const end = entStart[sb + t + 1]; e < end; e++) {
+        const l = L[ent[2 * e + 1]] + cost[ent[2 * e]];
         if (l < lj) lj = l;
       }
-      L[j] = lj;
+      L[t] = lj;
+      byNode[topo[tb + t]] = lj;
     }
-    sp.repair(p, from, cost, L, r, firstThru, p.zone[k]);
+    sp.repair(p, from, cost, byNode, r, firstThru, p.zone[k]);
     const dist = sp.dist;
     for (let e = p.odStart[k]; e < p.odStart[k + 1]; e++) sptt += p.odTrips[e] * dist[p.odDest[e]];
   }
