@@ -120,6 +120,13 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/** Anonymous (heap), file-backed (the mapped database) and shared (the WAL index) parts of the RSS. */
+function rssParts(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return `anonymous ${kb('RssAnon').toFixed(0)} MB, file ${kb('RssFile').toFixed(0)} MB, shared ${kb('RssShmem').toFixed(0)} MB`;
+}
+
 function hwmOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const m = /VmHWM:\s+(\d+) kB/.exec(status);
@@ -159,7 +166,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
   });
-  const results: Array<{ name: string; http?: Stats; direct?: Stats; unit: string }> = [];
+  const results: Array<{ name: string; http?: Stats; direct?: Stats; unit: string; rss?: number; hwm?: number }> = [];
   try {
     await waitReady();
     // load through the API
@@ -170,7 +177,7 @@ async function main(): Promise<void> {
       if (r.status >= 300 && r.status !== 204) throw new Error(`load failed: ${r.status} ${r.body.slice(0, 200)}`);
     }
     const loadSeconds = (performance.now() - t0) / 1000;
-    console.log(`# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client)`);
+    console.log(`# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client); server RSS ${rssOf(child.pid!).toFixed(0)} MB, peak ${hwmOf(child.pid!).toFixed(0)} MB`);
 
     const opsHttp: Array<[string, string, number, (i: number) => Promise<boolean>]> = [
       ['batch upsert (500/request)', 'entities/s', BATCH, async (i) => {
@@ -191,10 +198,11 @@ async function main(): Promise<void> {
     ];
     for (const [name, unit, per, op] of opsHttp) {
       await drive(CLIENTS, 0.5, op, per); // warm-up
-      results.push({ name, http: await drive(CLIENTS, SECONDS, op, per), unit });
+      results.push({ name, http: await drive(CLIENTS, SECONDS, op, per), unit, rss: rssOf(child.pid!), hwm: hwmOf(child.pid!) });
     }
     const rss = rssOf(child.pid!);
     const hwm = hwmOf(child.pid!);
+    const parts = rssParts(child.pid!);
 
     // the same operations straight on the broker and store, in this process
     const store = openStore({ engine: 'sqlite', path: join(dir, 'direct', 'twin.sqlite') });
@@ -248,15 +256,15 @@ async function main(): Promise<void> {
 
     const pad = (s: string, n: number) => s.padEnd(n);
     const num = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d)).padStart(9);
-    console.log(`\n${pad('operation', 30)}${'http/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)} |${'store/s'.padStart(9)}${'p50 ms'.padStart(9)} |${'ratio'.padStart(7)}  unit`);
+    console.log(`\n${pad('operation', 30)}${'http/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)} |${'store/s'.padStart(9)}${'p50 ms'.padStart(9)} |${'ratio'.padStart(7)}${'RSS MB'.padStart(9)}${'peak MB'.padStart(9)}  unit`);
     for (const r of results) {
       const ratio = r.http && r.direct ? r.http.perSecond / r.direct.perSecond : Number.NaN;
       console.log(
-        `${pad(r.name, 30)}${num(r.http?.perSecond)}${num(r.http?.p50, 2)}${num(r.http?.p99, 2)}${num(r.http?.errors)} |${num(r.direct?.perSecond)}${num(r.direct?.p50, 3)} |${ratio.toFixed(2).padStart(7)}  ${r.unit}`,
+        `${pad(r.name, 30)}${num(r.http?.perSecond)}${num(r.http?.p50, 2)}${num(r.http?.p99, 2)}${num(r.http?.errors)} |${num(r.direct?.perSecond)}${num(r.direct?.p50, 3)} |${ratio.toFixed(2).padStart(7)}${num(r.rss)}${num(r.hwm)}  ${r.unit}`,
       );
     }
-    console.log(`\nserver RSS after the run: ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB)`);
-    console.log('http: the API over loopback with the load generator on the same 2 cores; store: the broker operation in-process, one caller');
+    console.log(`\nserver RSS after the run: ${rss.toFixed(0)} MB (${parts}; peak ${hwm.toFixed(0)} MB)`);
+    console.log('http: the API over loopback with the load generator on the same 2 cores; store: the broker operation in-process, one caller; RSS and peak: the server after each operation');
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -90,33 +90,34 @@ export function qToSql(node: QNode, doc: string): SqlFragment {
 /**
  * The most selective q term an index can answer, as a candidate subquery on `attr_value`:
  * equality before ranges, and only terms every match must satisfy (the root, or a member of a
- * top-level AND).
+ * top-level AND). `nameId` gives an attribute name's interned id in the tenant (-1 when no entity
+ * has that attribute).
  */
-export function qIndexCandidates(node: QNode, tenant: string): SqlFragment | undefined {
+export function qIndexCandidates(node: QNode, nameId: (attr: string) => number): SqlFragment | undefined {
   const terms = node.kind === 'and' ? node.children : [node];
   let best: SqlFragment | undefined;
   let bestRank = 0;
   for (const t of terms) {
     if (t.kind !== 'compare' || t.path.sub.length > 0 || t.path.compound.length > 0) continue;
     const v = t.value;
-    const base = 'SELECT pk FROM attr_value WHERE tenant = ? AND attr = ? AND';
+    const base = 'SELECT pk FROM attr_value WHERE nid = ? AND';
     let frag: SqlFragment | undefined;
     let rank = 0;
     if (t.op === '==' && (v.kind === 'string' || v.kind === 'uri')) {
-      frag = { sql: `${base} str = ?`, params: [tenant, t.path.attr, v.value.slice(0, INDEXED_STRING_CHARS)] };
+      frag = { sql: `${base} str = ?`, params: [nameId(t.path.attr), v.value.slice(0, INDEXED_STRING_CHARS)] };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'number') {
-      frag = { sql: `${base} num = ?`, params: [tenant, t.path.attr, v.value] };
+      frag = { sql: `${base} num = ?`, params: [nameId(t.path.attr), v.value] };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'list' && v.values.every((x) => x.kind === 'string' || x.kind === 'uri')) {
       const vals = v.values.map((x) => (x as { value: string }).value.slice(0, INDEXED_STRING_CHARS));
-      frag = { sql: `${base} str IN (${vals.map(() => '?').join(',')})`, params: [tenant, t.path.attr, ...vals] };
+      frag = { sql: `${base} str IN (${vals.map(() => '?').join(',')})`, params: [nameId(t.path.attr), ...vals] };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'range' && v.from.kind === 'number' && v.to.kind === 'number') {
-      frag = { sql: `${base} num BETWEEN ? AND ?`, params: [tenant, t.path.attr, v.from.value, v.to.value] };
+      frag = { sql: `${base} num BETWEEN ? AND ?`, params: [nameId(t.path.attr), v.from.value, v.to.value] };
       rank = 2;
     } else if (v.kind === 'number' && (t.op === '>' || t.op === '>=' || t.op === '<' || t.op === '<=')) {
-      frag = { sql: `${base} num ${t.op} ?`, params: [tenant, t.path.attr, v.value] };
+      frag = { sql: `${base} num ${t.op} ?`, params: [nameId(t.path.attr), v.value] };
       rank = 1;
     }
     if (frag && rank > bestRank) {
@@ -135,8 +136,8 @@ export function qIndexCandidates(node: QNode, tenant: string): SqlFragment | und
       if (!hi) continue;
       const [l, h] = lo.op[0] === '>' ? [lo, hi] : [hi, lo];
       return {
-        sql: `SELECT pk FROM attr_value WHERE tenant = ? AND attr = ? AND num ${l.op} ? AND num ${h.op} ?`,
-        params: [tenant, l.path.attr, (l.value as { value: number }).value, (h.value as { value: number }).value],
+        sql: `SELECT pk FROM attr_value WHERE nid = ? AND num ${l.op} ? AND num ${h.op} ?`,
+        params: [nameId(l.path.attr), (l.value as { value: number }).value, (h.value as { value: number }).value],
       };
     }
   }

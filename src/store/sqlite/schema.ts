@@ -54,6 +54,15 @@ const MIGRATIONS: string[] = [
    DROP INDEX attr_value_str;
    CREATE INDEX attr_value_num ON attr_value (tenant, attr, num, pk) WHERE num IS NOT NULL;
    CREATE INDEX attr_value_str ON attr_value (tenant, attr, str, pk) WHERE str IS NOT NULL;`,
+  // attribute names interned per tenant: an index entry is three numbers instead of a tenant and
+  // an IRI of ~50 bytes, so the value index is a third of the size and a write dirties fewer
+  // pages; the rows are rebuilt from the documents on open
+  `DROP TABLE attr_value;
+   CREATE TABLE attr_name (nid INTEGER PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, UNIQUE (tenant, name));
+   CREATE TABLE attr_value (pk INTEGER NOT NULL, nid INTEGER NOT NULL, num REAL, str TEXT);
+   CREATE INDEX attr_value_pk ON attr_value (pk, nid);
+   CREATE INDEX attr_value_num ON attr_value (nid, num, pk) WHERE num IS NOT NULL;
+   CREATE INDEX attr_value_str ON attr_value (nid, str, pk) WHERE str IS NOT NULL;`,
 ];
 
 /** Applies the steps of `part` not yet applied, each in its own transaction. */

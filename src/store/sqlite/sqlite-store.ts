@@ -36,6 +36,8 @@ import { SqliteSubscriptionStore } from './subscription-store.ts';
 
 type Db = Database.Database;
 
+const NAME_CACHE_MAX = 100_000;
+
 /**
  * Work that must commit or roll back together with an entity write: history instances, the
  * change log that feeds subscriptions. Runs synchronously inside the write transaction.
@@ -59,6 +61,8 @@ export class SqliteStore implements Store {
   private readonly writeHooks: SqliteWriteHook[] = [];
   /** query statements by SQL text: compiling one costs more than running a selective query */
   private readonly queryCache = new Map<string, Database.Statement<unknown[], { doc: string }>>();
+  /** attribute name ids by tenant and name: a twin has few names, each looked up on every write */
+  private readonly nameIds = new Map<string, number>();
   readonly history: SqliteHistoryStore;
   readonly ingestion: SqliteIngestionStore;
   readonly registrations: SqliteRegistrationStore;
@@ -71,12 +75,13 @@ export class SqliteStore implements Store {
     // an OS crash may lose the last transactions but never corrupts the file.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('cache_size = -65536');
     this.db.pragma('busy_timeout = 5000');
     // reads map the file instead of copying pages; fewer, larger checkpoints keep bulk writes fast.
-    // Mapped pages count towards the process's RSS: 128 MiB measured as fast as 256 MiB on reads
-    // of a 100k-entity twin and keeps the server under its 500 MB budget.
-    this.db.pragma('mmap_size = 134217728');
+    // Mapped pages and the page cache both count towards the process's RSS: 64 MiB mapped and a
+    // 32 MiB cache read a 100k-entity twin as fast as 128 + 64 MiB (bench:broker, store column)
+    // and keep the server's peak under its 500 MB budget while batches arrive.
+    this.db.pragma('cache_size = -32768');
+    this.db.pragma('mmap_size = 67108864');
     this.db.pragma('wal_autocheckpoint = 10000');
     migrate(this.db);
     this.history = new SqliteHistoryStore(this.db);
@@ -94,8 +99,10 @@ export class SqliteStore implements Store {
       delTypes: db.prepare('DELETE FROM entity_type WHERE pk = ?'),
       delValues: db.prepare('DELETE FROM attr_value WHERE pk = ?'),
       docByPk: db.prepare<[number], { doc: string }>('SELECT json(doc) AS doc FROM entity WHERE pk = ?'),
-      delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND attr = ?'),
-      addValue: db.prepare('INSERT INTO attr_value (pk, tenant, attr, num, str) VALUES (?, ?, ?, ?, ?)'),
+      delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND nid = ?'),
+      addValue: db.prepare('INSERT INTO attr_value (pk, nid, num, str) VALUES (?, ?, ?, ?)'),
+      findName: db.prepare<[string, string], { nid: number }>('SELECT nid FROM attr_name WHERE tenant = ? AND name = ?'),
+      addName: db.prepare<[string, string], { nid: number }>('INSERT INTO attr_name (tenant, name) VALUES (?, ?) RETURNING nid'),
       addType: db.prepare('INSERT OR IGNORE INTO entity_type (tenant, type, id, pk) VALUES (?, ?, ?, ?)'),
       geoRefs: db.prepare<[number], { gid: number }>('SELECT gid FROM geo_ref WHERE pk = ?'),
       delGeoRef: db.prepare('DELETE FROM geo_ref WHERE pk = ?'),
@@ -160,7 +167,7 @@ export class SqliteStore implements Store {
           }
         : { sql: 'SELECT DISTINCT pk FROM geo_ref WHERE attr = ?', params: [g.geoproperty] };
     } else if (query.q) {
-      const c = qIndexCandidates(query.q, tenant);
+      const c = qIndexCandidates(query.q, (attr) => this.nameId(tenant, attr, false) ?? -1);
       if (c) candidates = { sql: `SELECT DISTINCT pk FROM (${c.sql})`, params: c.params };
     }
     let from = 'entity e';
@@ -301,7 +308,26 @@ export class SqliteStore implements Store {
       }
       return { result: plan.result, changes };
     });
-    return run.immediate();
+    try {
+      return run.immediate();
+    } catch (err) {
+      // names interned by the rolled-back transaction are gone from the file
+      this.nameIds.clear();
+      throw err;
+    }
+  }
+
+  /** The interned id of an attribute name in a tenant's value index; created on write only. */
+  private nameId(tenant: Tenant, name: string, create: boolean): number | undefined {
+    const key = `${tenant}\u0000${name}`;
+    let nid = this.nameIds.get(key);
+    if (nid === undefined) {
+      nid = this.stmts.findName.get(tenant, name)?.nid ?? (create ? this.stmts.addName.get(tenant, name)!.nid : undefined);
+      if (nid === undefined) return undefined;
+      if (this.nameIds.size >= NAME_CACHE_MAX) this.nameIds.clear();
+      this.nameIds.set(key, nid);
+    }
+    return nid;
   }
 
   private clearIndexes(pk: number): void {
@@ -323,9 +349,12 @@ export class SqliteStore implements Store {
    * a match, and refinement keeps the answer exact.
    */
   private indexValues(tenant: Tenant, pk: number, attr: string, instances: Attribute[]): void {
-    for (const v of attributeValues(instances)) {
-      if (typeof v === 'number') this.stmts.addValue.run(pk, tenant, attr, v, null);
-      else this.stmts.addValue.run(pk, tenant, attr, null, v.slice(0, INDEXED_STRING_CHARS));
+    const values = attributeValues(instances);
+    if (values.length === 0) return;
+    const nid = this.nameId(tenant, attr, true)!;
+    for (const v of values) {
+      if (typeof v === 'number') this.stmts.addValue.run(pk, nid, v, null);
+      else this.stmts.addValue.run(pk, nid, null, v.slice(0, INDEXED_STRING_CHARS));
     }
   }
 
@@ -370,7 +399,8 @@ export class SqliteStore implements Store {
       const b = after.attrs[name];
       if (a === b) return;
       if (!sameScalars(a, b)) {
-        this.stmts.delValuesOf.run(pk, name);
+        const nid = this.nameId(tenant, name, false);
+        if (nid !== undefined) this.stmts.delValuesOf.run(pk, nid);
         if (b) this.indexValues(tenant, pk, name, b);
       }
       if (!geometryChanged && geometryDiffers(a, b)) geometryChanged = true;
