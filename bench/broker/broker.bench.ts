@@ -15,10 +15,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { httpClient, machineLine } from '../http-client.ts';
 import { createBroker } from '../../src/broker/index.ts';
 import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import { openStore } from '../../src/store/index.ts';
+import { httpClient, machineLine } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -53,7 +53,12 @@ function airQuality(i: number, r = rand) {
   const lon = BBOX[0] + r() * (BBOX[2] - BBOX[0]);
   const lat = BBOX[1] + r() * (BBOX[3] - BBOX[1]);
   const t = new Date(Date.UTC(2024, 0, 1) + Math.floor(r() * 365 * 24) * 3600_000).toISOString();
-  const p = (v: number, unitCode: string) => ({ type: 'Property', value: Math.round(v * 10) / 10, unitCode, observedAt: t });
+  const p = (v: number, unitCode: string) => ({
+    type: 'Property',
+    value: Math.round(v * 10) / 10,
+    unitCode,
+    observedAt: t,
+  });
   return {
     id: `urn:ngsi-ld:AirQualityObserved:bench-${i}`,
     type: 'AirQualityObserved',
@@ -75,7 +80,6 @@ function airQuality(i: number, r = rand) {
 const client = httpClient(PORT, CLIENTS * 2);
 const request = client.request;
 
-
 interface Stats {
   ops: number;
   perSecond: number;
@@ -93,7 +97,12 @@ function percentile(sorted: Float64Array, p: number): number {
 /** Operation numbers keep growing across runs, so a create never reuses an id. */
 let counter = 0;
 
-async function drive(clients: number, seconds: number, op: (i: number) => Promise<boolean>, unit = 1): Promise<Stats> {
+async function drive(
+  clients: number,
+  seconds: number,
+  op: (i: number) => Promise<boolean>,
+  unit = 1,
+): Promise<Stats> {
   const latencies: number[] = [];
   let errors = 0;
   const end = performance.now() + seconds * 1000;
@@ -111,7 +120,13 @@ async function drive(clients: number, seconds: number, op: (i: number) => Promis
   );
   const elapsed = (performance.now() - start) / 1000;
   const sorted = Float64Array.from(latencies).sort();
-  return { ops: latencies.length, perSecond: (latencies.length * unit) / elapsed, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors };
+  return {
+    ops: latencies.length,
+    perSecond: (latencies.length * unit) / elapsed,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    errors,
+  };
 }
 
 function rssOf(pid: number): number {
@@ -123,7 +138,8 @@ function rssOf(pid: number): number {
 /** Anonymous (heap), file-backed (the mapped database) and shared (the WAL index) parts of the RSS. */
 function rssParts(pid: number): string {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  const kb = (name: string) =>
+    Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
   return `anonymous ${kb('RssAnon').toFixed(0)} MB, file ${kb('RssFile').toFixed(0)} MB, shared ${kb('RssShmem').toFixed(0)} MB`;
 }
 
@@ -153,7 +169,15 @@ const near = () => {
 const withinBox = () => {
   const [lon, lat] = near();
   const d = 0.004;
-  return [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]];
+  return [
+    [
+      [lon, lat],
+      [lon + d, lat],
+      [lon + d, lat + d],
+      [lon, lat + d],
+      [lon, lat],
+    ],
+  ];
 };
 // q selective enough to return a page of about 100 of 100k: no2 in a 0.6 µg/m³ band and a high humidity
 const qFor = (i: number) => `no2>${(i % 70) + 5};no2<${(i % 70) + 5.6};relativeHumidity>0.2`;
@@ -162,11 +186,31 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-'));
   console.log(`# twinbox bench:broker — ${N} entities, ${CLIENTS} clients, ${SECONDS} s per operation`);
   console.log(machineLine());
-  const child: ChildProcess = spawn(process.execPath, ['bin/twinbox.js', 'serve', '--port', String(PORT), '--data-dir', join(dir, 'http'), '--body-limit', String(16 * 1024 * 1024)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
-  });
-  const results: Array<{ name: string; http?: Stats; direct?: Stats; unit: string; rss?: number; hwm?: number }> = [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      'bin/twinbox.js',
+      'serve',
+      '--port',
+      String(PORT),
+      '--data-dir',
+      join(dir, 'http'),
+      '--body-limit',
+      String(16 * 1024 * 1024),
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
+    },
+  );
+  const results: Array<{
+    name: string;
+    http?: Stats;
+    direct?: Stats;
+    unit: string;
+    rss?: number;
+    hwm?: number;
+  }> = [];
   try {
     await waitReady();
     // load through the API
@@ -174,31 +218,103 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i += BATCH) {
       const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => airQuality(i + k));
       const r = await request('POST', '/ngsi-ld/v1/entityOperations/upsert', batch);
-      if (r.status >= 300 && r.status !== 204) throw new Error(`load failed: ${r.status} ${r.body.slice(0, 200)}`);
+      if (r.status >= 300 && r.status !== 204)
+        throw new Error(`load failed: ${r.status} ${r.body.slice(0, 200)}`);
     }
     const loadSeconds = (performance.now() - t0) / 1000;
-    console.log(`# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client); server RSS ${rssOf(child.pid!).toFixed(0)} MB, peak ${hwmOf(child.pid!).toFixed(0)} MB`);
+    console.log(
+      `# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client); server RSS ${rssOf(child.pid!).toFixed(0)} MB, peak ${hwmOf(child.pid!).toFixed(0)} MB`,
+    );
 
     const opsHttp: Array<[string, string, number, (i: number) => Promise<boolean>]> = [
-      ['batch upsert (500/request)', 'entities/s', BATCH, async (i) => {
-        const base = (i * BATCH) % N;
-        const batch = Array.from({ length: BATCH }, (_, k) => airQuality(base + k));
-        return (await request('POST', '/ngsi-ld/v1/entityOperations/upsert', batch)).status < 300;
-      }],
-      ['create entity', 'req/s', 1, async (i) => (await request('POST', '/ngsi-ld/v1/entities', airQuality(N + 1_000_000 + i))).status === 201],
-      ['partial attribute update', 'req/s', 1, async (i) =>
-        (await request('PATCH', `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${i % N}/attrs/no2`, { value: (i % 800) / 10 })).status === 204],
-      ['retrieve by id', 'req/s', 1, async (i) => (await request('GET', `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`)).status === 200],
-      ['query type+q (limit 100)', 'req/s', 1, async (i) =>
-        (await request('GET', `/ngsi-ld/v1/entities?type=AirQualityObserved&q=${encodeURIComponent(qFor(i))}&limit=100`)).status === 200],
-      ['geo near 300 m (<=100 hits)', 'req/s', 1, async () =>
-        (await request('GET', `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=near;maxDistance==300&geometry=Point&coordinates=${encodeURIComponent(JSON.stringify(near()))}&limit=100`)).status === 200],
-      ['geo within 280 m box', 'req/s', 1, async () =>
-        (await request('GET', `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=within&geometry=Polygon&coordinates=${encodeURIComponent(JSON.stringify(withinBox()))}&limit=100`)).status === 200],
+      [
+        'batch upsert (500/request)',
+        'entities/s',
+        BATCH,
+        async (i) => {
+          const base = (i * BATCH) % N;
+          const batch = Array.from({ length: BATCH }, (_, k) => airQuality(base + k));
+          return (await request('POST', '/ngsi-ld/v1/entityOperations/upsert', batch)).status < 300;
+        },
+      ],
+      [
+        'create entity',
+        'req/s',
+        1,
+        async (i) =>
+          (await request('POST', '/ngsi-ld/v1/entities', airQuality(N + 1_000_000 + i))).status === 201,
+      ],
+      [
+        'partial attribute update',
+        'req/s',
+        1,
+        async (i) =>
+          (
+            await request(
+              'PATCH',
+              `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${i % N}/attrs/no2`,
+              { value: (i % 800) / 10 },
+            )
+          ).status === 204,
+      ],
+      [
+        'retrieve by id',
+        'req/s',
+        1,
+        async (i) =>
+          (
+            await request(
+              'GET',
+              `/ngsi-ld/v1/entities/urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`,
+            )
+          ).status === 200,
+      ],
+      [
+        'query type+q (limit 100)',
+        'req/s',
+        1,
+        async (i) =>
+          (
+            await request(
+              'GET',
+              `/ngsi-ld/v1/entities?type=AirQualityObserved&q=${encodeURIComponent(qFor(i))}&limit=100`,
+            )
+          ).status === 200,
+      ],
+      [
+        'geo near 300 m (<=100 hits)',
+        'req/s',
+        1,
+        async () =>
+          (
+            await request(
+              'GET',
+              `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=near;maxDistance==300&geometry=Point&coordinates=${encodeURIComponent(JSON.stringify(near()))}&limit=100`,
+            )
+          ).status === 200,
+      ],
+      [
+        'geo within 280 m box',
+        'req/s',
+        1,
+        async () =>
+          (
+            await request(
+              'GET',
+              `/ngsi-ld/v1/entities?type=AirQualityObserved&georel=within&geometry=Polygon&coordinates=${encodeURIComponent(JSON.stringify(withinBox()))}&limit=100`,
+            )
+          ).status === 200,
+      ],
     ];
     for (const [name, unit, per, op] of opsHttp) {
       await drive(CLIENTS, 0.5, op, per); // warm-up
-      results.push({ name, http: await drive(CLIENTS, SECONDS, op, per), unit, rss: rssOf(child.pid!), hwm: hwmOf(child.pid!) });
+      results.push({
+        name,
+        http: await drive(CLIENTS, SECONDS, op, per),
+        unit,
+        rss: rssOf(child.pid!),
+        hwm: hwmOf(child.pid!),
+      });
     }
     const rss = rssOf(child.pid!);
     const hwm = hwmOf(child.pid!);
@@ -214,37 +330,72 @@ async function main(): Promise<void> {
       return r.value;
     };
     for (let i = 0; i < N; i += BATCH) {
-      const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => ({ ok: true as const, entity: parse(airQuality(i + k)) }));
+      const batch = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => ({
+        ok: true as const,
+        entity: parse(airQuality(i + k)),
+      }));
       await broker.batch('', 'upsert', batch);
     }
     const type = { kind: 'type' as const, name: terms.expand('AirQualityObserved') };
     const geo = (georel: string, geometry: string, coords: unknown) => {
-      const r = parseGeoQuery({ georel, geometry, coordinates: JSON.stringify(coords) }, (n: string) => terms.expand(n));
+      const r = parseGeoQuery({ georel, geometry, coordinates: JSON.stringify(coords) }, (n: string) =>
+        terms.expand(n),
+      );
       if (!r.ok) throw new Error(r.problem.detail);
       return r.value;
     };
     const opsDirect: Array<(i: number) => Promise<boolean>> = [
       async (i) => {
         const base = (i * BATCH) % N;
-        await broker.batch('', 'upsert', Array.from({ length: BATCH }, (_, k) => ({ ok: true as const, entity: parse(airQuality(base + k)) })));
+        await broker.batch(
+          '',
+          'upsert',
+          Array.from({ length: BATCH }, (_, k) => ({
+            ok: true as const,
+            entity: parse(airQuality(base + k)),
+          })),
+        );
         return true;
       },
       async (i) => (await broker.createEntity('', parse(airQuality(N + 1_000_000 + i)))).ok,
       async (i) =>
-        (await broker.partialAttributeUpdate('', `urn:ngsi-ld:AirQualityObserved:bench-${i % N}`, terms.expand('no2'), { type: 'Property', value: (i % 800) / 10 })).ok,
-      async (i) => (await broker.retrieveEntity('', `urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`)).ok,
+        (
+          await broker.partialAttributeUpdate(
+            '',
+            `urn:ngsi-ld:AirQualityObserved:bench-${i % N}`,
+            terms.expand('no2'),
+            { type: 'Property', value: (i % 800) / 10 },
+          )
+        ).ok,
+      async (i) =>
+        (await broker.retrieveEntity('', `urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`)).ok,
       async (i) => {
         const q = parseQ(qFor(i));
         if (!q.ok) return false;
-        await broker.queryEntities('', { type, q: expandQ(q.value, (n) => terms.expand(n)), limit: 100, offset: 0 });
+        await broker.queryEntities('', {
+          type,
+          q: expandQ(q.value, (n) => terms.expand(n)),
+          limit: 100,
+          offset: 0,
+        });
         return true;
       },
       async () => {
-        await broker.queryEntities('', { type, geoQ: geo('near;maxDistance==300', 'Point', near()), limit: 100, offset: 0 });
+        await broker.queryEntities('', {
+          type,
+          geoQ: geo('near;maxDistance==300', 'Point', near()),
+          limit: 100,
+          offset: 0,
+        });
         return true;
       },
       async () => {
-        await broker.queryEntities('', { type, geoQ: geo('within', 'Polygon', withinBox()), limit: 100, offset: 0 });
+        await broker.queryEntities('', {
+          type,
+          geoQ: geo('within', 'Polygon', withinBox()),
+          limit: 100,
+          offset: 0,
+        });
         return true;
       },
     ];
@@ -255,8 +406,11 @@ async function main(): Promise<void> {
     await store.close();
 
     const pad = (s: string, n: number) => s.padEnd(n);
-    const num = (x: number | undefined, d = 0) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d)).padStart(9);
-    console.log(`\n${pad('operation', 30)}${'http/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)} |${'store/s'.padStart(9)}${'p50 ms'.padStart(9)} |${'ratio'.padStart(7)}${'RSS MB'.padStart(9)}${'peak MB'.padStart(9)}  unit`);
+    const num = (x: number | undefined, d = 0) =>
+      (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d)).padStart(9);
+    console.log(
+      `\n${pad('operation', 30)}${'http/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)} |${'store/s'.padStart(9)}${'p50 ms'.padStart(9)} |${'ratio'.padStart(7)}${'RSS MB'.padStart(9)}${'peak MB'.padStart(9)}  unit`,
+    );
     for (const r of results) {
       const ratio = r.http && r.direct ? r.http.perSecond / r.direct.perSecond : Number.NaN;
       console.log(
@@ -264,7 +418,9 @@ async function main(): Promise<void> {
       );
     }
     console.log(`\nserver RSS after the run: ${rss.toFixed(0)} MB (${parts}; peak ${hwm.toFixed(0)} MB)`);
-    console.log('http: the API over loopback with the load generator on the same 2 cores; store: the broker operation in-process, one caller; RSS and peak: the server after each operation');
+    console.log(
+      'http: the API over loopback with the load generator on the same 2 cores; store: the broker operation in-process, one caller; RSS and peak: the server after each operation',
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

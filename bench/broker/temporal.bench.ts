@@ -33,7 +33,6 @@ const START = Date.UTC(2024, 5, 3); // a Monday
 const client = httpClient(PORT, CLIENTS * 2);
 const request = client.request;
 
-
 /** A plausible traffic-like signal: daily cycle plus per-sensor offset, deterministic. */
 function reading(sensor: number, minute: number): number {
   const hour = (minute / 60) % 24;
@@ -45,12 +44,20 @@ function dayFragment(sensor: number, day: number): unknown {
   const to = Math.min(MINUTES, from + DAY);
   const temperature = [];
   for (let m = from; m < to; m++) {
-    temperature.push({ type: 'Property', value: reading(sensor, m), observedAt: new Date(START + m * 60_000).toISOString() });
+    temperature.push({
+      type: 'Property',
+      value: reading(sensor, m),
+      observedAt: new Date(START + m * 60_000).toISOString(),
+    });
   }
   return { id: `urn:ngsi-ld:Sensor:bench-${sensor}`, type: 'Sensor', flow: temperature };
 }
 
-async function timeIt(label: string, path: string, repeat = REPEAT): Promise<{ label: string; p50: number; max: number; bytes: number; status: number }> {
+async function timeIt(
+  label: string,
+  path: string,
+  repeat = REPEAT,
+): Promise<{ label: string; p50: number; max: number; bytes: number; status: number }> {
   const times: number[] = [];
   let bytes = 0;
   let status = 0;
@@ -82,12 +89,27 @@ function dirBytes(dir: string): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-temporal-'));
-  console.log(`# twinbox bench:temporal — ${SENSORS} sensors x ${MINUTES} minutes = ${(SENSORS * MINUTES).toLocaleString('en')} instances, ${CLIENTS} clients`);
+  console.log(
+    `# twinbox bench:temporal — ${SENSORS} sensors x ${MINUTES} minutes = ${(SENSORS * MINUTES).toLocaleString('en')} instances, ${CLIENTS} clients`,
+  );
   console.log(machineLine());
-  const child = spawn(process.execPath, ['bin/twinbox.js', 'serve', '--port', String(PORT), '--data-dir', dir, '--body-limit', String(64 * 1024 * 1024)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/twinbox.js',
+      'serve',
+      '--port',
+      String(PORT),
+      '--data-dir',
+      dir,
+      '--body-limit',
+      String(64 * 1024 * 1024),
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
+    },
+  );
   try {
     await waitReady(child);
     const days = Math.ceil(MINUTES / DAY);
@@ -102,36 +124,59 @@ async function main(): Promise<void> {
         while (next < jobs.length) {
           const [s, d] = jobs[next++];
           const r = await request('POST', '/ngsi-ld/v1/temporal/entities', dayFragment(s, d));
-          if (r.status !== 201 && r.status !== 204) throw new Error(`ingest failed: ${r.status} ${r.body.slice(0, 200)}`);
+          if (r.status !== 201 && r.status !== 204)
+            throw new Error(`ingest failed: ${r.status} ${r.body.slice(0, 200)}`);
           done++;
           const now = performance.now();
           if (now - lastReport > 5000) {
             lastReport = now;
             const instances = done * Math.min(DAY, MINUTES);
-            process.stderr.write(`  ${((100 * done) / jobs.length).toFixed(0)}% ingested, ${Math.round(instances / ((now - t0) / 1000)).toLocaleString('en')} instances/s\n`);
+            process.stderr.write(
+              `  ${((100 * done) / jobs.length).toFixed(0)}% ingested, ${Math.round(instances / ((now - t0) / 1000)).toLocaleString('en')} instances/s\n`,
+            );
           }
         }
       }),
     );
     const ingestS = (performance.now() - t0) / 1000;
     const total = SENSORS * MINUTES;
-    console.log(`\ningest: ${total.toLocaleString('en')} instances in ${ingestS.toFixed(1)} s = ${Math.round(total / ingestS).toLocaleString('en')} instances/s (target >= 50,000)`);
+    console.log(
+      `\ningest: ${total.toLocaleString('en')} instances in ${ingestS.toFixed(1)} s = ${Math.round(total / ingestS).toLocaleString('en')} instances/s (target >= 50,000)`,
+    );
 
     const weekEnd = new Date(START + MINUTES * 60_000).toISOString();
     const range = `timerel=between&timeAt=${new Date(START).toISOString()}&endTimeAt=${weekEnd}`;
     const results = [
-      await timeIt(`one sensor's ${MINUTES} instances (temporalValues)`, `/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Sensor:bench-7?${range}&options=temporalValues`),
-      await timeIt(`one sensor's ${MINUTES} instances (normalized)`, `/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Sensor:bench-7?${range}`),
-      await timeIt('hourly avg over the range, 100 sensors', `/ngsi-ld/v1/temporal/entities?type=Sensor&limit=100&${range}&options=aggregatedValues&aggrMethods=avg&aggrPeriodDuration=PT1H`),
-      await timeIt(`lastN=1 for ${Math.min(SENSORS, 1000)} sensors`, `/ngsi-ld/v1/temporal/entities?type=Sensor&limit=${Math.min(SENSORS, 1000)}&lastN=1`),
+      await timeIt(
+        `one sensor's ${MINUTES} instances (temporalValues)`,
+        `/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Sensor:bench-7?${range}&options=temporalValues`,
+      ),
+      await timeIt(
+        `one sensor's ${MINUTES} instances (normalized)`,
+        `/ngsi-ld/v1/temporal/entities/urn:ngsi-ld:Sensor:bench-7?${range}`,
+      ),
+      await timeIt(
+        'hourly avg over the range, 100 sensors',
+        `/ngsi-ld/v1/temporal/entities?type=Sensor&limit=100&${range}&options=aggregatedValues&aggrMethods=avg&aggrPeriodDuration=PT1H`,
+      ),
+      await timeIt(
+        `lastN=1 for ${Math.min(SENSORS, 1000)} sensors`,
+        `/ngsi-ld/v1/temporal/entities?type=Sensor&limit=${Math.min(SENSORS, 1000)}&lastN=1`,
+      ),
     ];
     const targets = [50, 50, 500, 200];
-    console.log(`\n${'query'.padEnd(44)}${'p50 ms'.padStart(9)}${'max ms'.padStart(9)}${'target'.padStart(9)}${'KiB'.padStart(9)}  status`);
+    console.log(
+      `\n${'query'.padEnd(44)}${'p50 ms'.padStart(9)}${'max ms'.padStart(9)}${'target'.padStart(9)}${'KiB'.padStart(9)}  status`,
+    );
     results.forEach((r, i) =>
-      console.log(`${r.label.padEnd(44)}${r.p50.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${`<${targets[i]}`.padStart(9)}${(r.bytes / 1024).toFixed(0).padStart(9)}  ${r.status}`),
+      console.log(
+        `${r.label.padEnd(44)}${r.p50.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${`<${targets[i]}`.padStart(9)}${(r.bytes / 1024).toFixed(0).padStart(9)}  ${r.status}`,
+      ),
     );
     const bytes = dirBytes(dir);
-    console.log(`\ndisk: ${(bytes / 1024 / 1024).toFixed(0)} MiB for ${total.toLocaleString('en')} instances = ${(bytes / total).toFixed(1)} bytes per instance (SQLite file + WAL, with indexes)`);
+    console.log(
+      `\ndisk: ${(bytes / 1024 / 1024).toFixed(0)} MiB for ${total.toLocaleString('en')} instances = ${(bytes / total).toFixed(1)} bytes per instance (SQLite file + WAL, with indexes)`,
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -20,6 +20,7 @@ import {
   refineEntity,
   type TypeNode,
 } from '../../ngsi/index.ts';
+import { addAttrValues, emptyAttrValueRows, INDEXED_STRING_CHARS } from '../attr-values.ts';
 import type {
   EntityChange,
   EntityQuery,
@@ -30,7 +31,6 @@ import type {
   TypeSummary,
   WritePlan,
 } from '../store.ts';
-import { addAttrValues, emptyAttrValueRows, INDEXED_STRING_CHARS } from '../attr-values.ts';
 import { PgDb } from './db.ts';
 import { historyRows, PostgresHistoryStore } from './history-store.ts';
 import { PostgresIngestionStore } from './ingestion-store.ts';

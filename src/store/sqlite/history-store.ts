@@ -89,7 +89,8 @@ function encode(attribute: Attribute): { num: number | null; doc: string | null 
   for (const key in attribute) if (!COLUMN_MEMBERS.has(key)) extra++;
   if (num !== null && extra === 0) return { num, doc: null };
   const rest: Record<string, unknown> = {};
-  for (const key in attribute) if (!TIME_MEMBERS.has(key)) rest[key] = (attribute as unknown as Record<string, unknown>)[key];
+  for (const key in attribute)
+    if (!TIME_MEMBERS.has(key)) rest[key] = (attribute as unknown as Record<string, unknown>)[key];
   return { num, doc: JSON.stringify(rest) };
 }
 

@@ -45,7 +45,12 @@ function compareSql(node: Extract<QNode, { kind: 'compare' }>, doc: string): Sql
   const isNumber = value.kind === 'number';
   const isString = value.kind === 'string' || value.kind === 'uri';
   if (!isNumber && !(isString && (node.op === '==' || node.op === '!='))) {
-    if (value.kind === 'range' && node.op === '==' && value.from.kind === 'number' && value.to.kind === 'number') {
+    if (
+      value.kind === 'range' &&
+      node.op === '==' &&
+      value.from.kind === 'number' &&
+      value.to.kind === 'number'
+    ) {
       const v = `json_extract(${doc}, ?)`;
       return {
         sql: `(${v} BETWEEN ? AND ? OR json_array_length(${doc}, ?) > 1 OR coalesce(json_type(${doc}, ?), 'x') NOT IN ('integer','real'))`,
@@ -104,14 +109,24 @@ export function qIndexCandidates(node: QNode, nameId: (attr: string) => number):
     let frag: SqlFragment | undefined;
     let rank = 0;
     if (t.op === '==' && (v.kind === 'string' || v.kind === 'uri')) {
-      frag = { sql: `${base} str = ?`, params: [nameId(t.path.attr), v.value.slice(0, INDEXED_STRING_CHARS)] };
+      frag = {
+        sql: `${base} str = ?`,
+        params: [nameId(t.path.attr), v.value.slice(0, INDEXED_STRING_CHARS)],
+      };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'number') {
       frag = { sql: `${base} num = ?`, params: [nameId(t.path.attr), v.value] };
       rank = 3;
-    } else if (t.op === '==' && v.kind === 'list' && v.values.every((x) => x.kind === 'string' || x.kind === 'uri')) {
+    } else if (
+      t.op === '==' &&
+      v.kind === 'list' &&
+      v.values.every((x) => x.kind === 'string' || x.kind === 'uri')
+    ) {
       const vals = v.values.map((x) => (x as { value: string }).value.slice(0, INDEXED_STRING_CHARS));
-      frag = { sql: `${base} str IN (${vals.map(() => '?').join(',')})`, params: [nameId(t.path.attr), ...vals] };
+      frag = {
+        sql: `${base} str IN (${vals.map(() => '?').join(',')})`,
+        params: [nameId(t.path.attr), ...vals],
+      };
       rank = 3;
     } else if (t.op === '==' && v.kind === 'range' && v.from.kind === 'number' && v.to.kind === 'number') {
       frag = { sql: `${base} num BETWEEN ? AND ?`, params: [nameId(t.path.attr), v.from.value, v.to.value] };
@@ -129,15 +144,25 @@ export function qIndexCandidates(node: QNode, nameId: (attr: string) => number):
   if (bestRank === 1 && node.kind === 'and') {
     const bounds = node.children.filter(
       (c): c is Extract<QNode, { kind: 'compare' }> =>
-        c.kind === 'compare' && c.path.sub.length === 0 && c.path.compound.length === 0 && c.value.kind === 'number' && ['>', '>=', '<', '<='].includes(c.op),
+        c.kind === 'compare' &&
+        c.path.sub.length === 0 &&
+        c.path.compound.length === 0 &&
+        c.value.kind === 'number' &&
+        ['>', '>=', '<', '<='].includes(c.op),
     );
     for (const lo of bounds) {
-      const hi = bounds.find((b) => b !== lo && b.path.attr === lo.path.attr && (b.op[0] === '<') !== (lo.op[0] === '<'));
+      const hi = bounds.find(
+        (b) => b !== lo && b.path.attr === lo.path.attr && (b.op[0] === '<') !== (lo.op[0] === '<'),
+      );
       if (!hi) continue;
       const [l, h] = lo.op[0] === '>' ? [lo, hi] : [hi, lo];
       return {
         sql: `SELECT pk FROM attr_value WHERE nid = ? AND num ${l.op} ? AND num ${h.op} ?`,
-        params: [nameId(l.path.attr), (l.value as { value: number }).value, (h.value as { value: number }).value],
+        params: [
+          nameId(l.path.attr),
+          (l.value as { value: number }).value,
+          (h.value as { value: number }).value,
+        ],
       };
     }
   }

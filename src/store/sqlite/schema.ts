@@ -68,10 +68,14 @@ const MIGRATIONS: string[] = [
 /** Applies the steps of `part` not yet applied, each in its own transaction. */
 export function migratePart(db: Database.Database, part: string, steps: string[]): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migration (part TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const row = db.prepare<[string], { version: number }>('SELECT version FROM schema_migration WHERE part = ?').get(part);
+  const row = db
+    .prepare<[string], { version: number }>('SELECT version FROM schema_migration WHERE part = ?')
+    .get(part);
   const version = row?.version ?? 0;
   if (version > steps.length) {
-    throw new Error(`store schema '${part}' version ${version} is newer than this twinbox (${steps.length}); upgrade twinbox`);
+    throw new Error(
+      `store schema '${part}' version ${version} is newer than this twinbox (${steps.length}); upgrade twinbox`,
+    );
   }
   for (let v = version; v < steps.length; v++) {
     db.transaction(() => {

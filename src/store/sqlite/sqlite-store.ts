@@ -16,6 +16,7 @@ import {
   refineEntity,
   type TypeNode,
 } from '../../ngsi/index.ts';
+import { attributeValues, INDEXED_STRING_CHARS } from '../attr-values.ts';
 import type {
   EntityChange,
   EntityQuery,
@@ -26,11 +27,10 @@ import type {
   TypeSummary,
   WritePlan,
 } from '../store.ts';
-import { attributeValues, INDEXED_STRING_CHARS } from '../attr-values.ts';
 import { SqliteHistoryStore } from './history-store.ts';
 import { SqliteIngestionStore } from './ingestion-store.ts';
-import { SqliteRegistrationStore } from './registration-store.ts';
 import { qIndexCandidates, qToSql } from './q-sql.ts';
+import { SqliteRegistrationStore } from './registration-store.ts';
 import { migrate } from './schema.ts';
 import { SqliteSubscriptionStore } from './subscription-store.ts';
 
@@ -92,7 +92,9 @@ export class SqliteStore implements Store {
     this.addWriteHook((tenant, changes) => this.subscriptions.recordChanges(tenant, changes));
     const db = this.db;
     this.stmts = {
-      get: db.prepare<[string, string], { pk: number; doc: string }>('SELECT pk, json(doc) AS doc FROM entity WHERE tenant = ? AND id = ?'),
+      get: db.prepare<[string, string], { pk: number; doc: string }>(
+        'SELECT pk, json(doc) AS doc FROM entity WHERE tenant = ? AND id = ?',
+      ),
       insert: db.prepare('INSERT INTO entity (tenant, id, doc) VALUES (?, ?, jsonb(?)) RETURNING pk'),
       update: db.prepare('UPDATE entity SET doc = jsonb(?) WHERE pk = ?'),
       delete: db.prepare('DELETE FROM entity WHERE pk = ?'),
@@ -101,8 +103,12 @@ export class SqliteStore implements Store {
       docByPk: db.prepare<[number], { doc: string }>('SELECT json(doc) AS doc FROM entity WHERE pk = ?'),
       delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND nid = ?'),
       addValue: db.prepare('INSERT INTO attr_value (pk, nid, num, str) VALUES (?, ?, ?, ?)'),
-      findName: db.prepare<[string, string], { nid: number }>('SELECT nid FROM attr_name WHERE tenant = ? AND name = ?'),
-      addName: db.prepare<[string, string], { nid: number }>('INSERT INTO attr_name (tenant, name) VALUES (?, ?) RETURNING nid'),
+      findName: db.prepare<[string, string], { nid: number }>(
+        'SELECT nid FROM attr_name WHERE tenant = ? AND name = ?',
+      ),
+      addName: db.prepare<[string, string], { nid: number }>(
+        'INSERT INTO attr_name (tenant, name) VALUES (?, ?) RETURNING nid',
+      ),
       addType: db.prepare('INSERT OR IGNORE INTO entity_type (tenant, type, id, pk) VALUES (?, ?, ?, ?)'),
       geoRefs: db.prepare<[number], { gid: number }>('SELECT gid FROM geo_ref WHERE pk = ?'),
       delGeoRef: db.prepare('DELETE FROM geo_ref WHERE pk = ?'),
@@ -155,7 +161,10 @@ export class SqliteStore implements Store {
     // the type index in id order (which lets a LIMIT stop early).
     let candidates: { sql: string; params: unknown[] } | undefined;
     if (query.ids && query.ids.length > 0) {
-      candidates = { sql: `SELECT pk FROM entity WHERE tenant = ? AND id IN (${query.ids.map(() => '?').join(',')})`, params: [tenant, ...query.ids] };
+      candidates = {
+        sql: `SELECT pk FROM entity WHERE tenant = ? AND id IN (${query.ids.map(() => '?').join(',')})`,
+        params: [tenant, ...query.ids],
+      };
     } else if (query.geoQ) {
       const g = query.geoQ;
       // disjoint and near-with-only-minDistance have no box that contains every match
@@ -176,7 +185,9 @@ export class SqliteStore implements Store {
       from = `(${candidates.sql}) c CROSS JOIN entity e ON e.pk = c.pk`;
       params.unshift(...candidates.params);
       if (types.exact) {
-        where.push(`EXISTS (SELECT 1 FROM entity_type t WHERE t.pk = e.pk AND t.type IN (${types.exact.map(() => '?').join(',')}))`);
+        where.push(
+          `EXISTS (SELECT 1 FROM entity_type t WHERE t.pk = e.pk AND t.type IN (${types.exact.map(() => '?').join(',')}))`,
+        );
         params.push(...types.exact);
       }
     } else if (types.exact && types.exact.length === 1) {
@@ -184,7 +195,9 @@ export class SqliteStore implements Store {
       where.push('t.tenant = ? AND t.type = ?');
       params.push(tenant, types.exact[0]);
     } else if (types.exact) {
-      where.push(`e.pk IN (SELECT pk FROM entity_type WHERE tenant = ? AND type IN (${types.exact.map(() => '?').join(',')}))`);
+      where.push(
+        `e.pk IN (SELECT pk FROM entity_type WHERE tenant = ? AND type IN (${types.exact.map(() => '?').join(',')}))`,
+      );
       params.push(tenant, ...types.exact);
     }
     if (query.q) {
@@ -205,21 +218,34 @@ export class SqliteStore implements Store {
       idPattern: query.idPattern ? new RegExp(query.idPattern) : undefined,
       scopeQ: query.scopeQ,
     };
-    const needsRefine = Boolean(refinement.type || refinement.q || refinement.geoQ || refinement.idPattern || refinement.scopeQ || query.orderBy);
+    const needsRefine = Boolean(
+      refinement.type ||
+        refinement.q ||
+        refinement.geoQ ||
+        refinement.idPattern ||
+        refinement.scopeQ ||
+        query.orderBy,
+    );
     const orderCol = from.startsWith('entity_type') ? 't.id' : 'e.id';
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
-      const rows = this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+      const rows = this.prepared(
+        `SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`,
+      ).all(...params, query.limit, query.offset);
       const result: QueryResult = { entities: rows.map((r) => JSON.parse(r.doc) as Entity) };
       if (query.count) {
-        result.count = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${base}`).get(...params)!.n;
+        result.count = this.db
+          .prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${base}`)
+          .get(...params)!.n;
       }
       return result;
     }
     if (query.orderBy) {
       // sorting by attribute values needs every match; fine for the result sizes orderBy serves
       const all: Entity[] = [];
-      for (const row of this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`).iterate(...params)) {
+      for (const row of this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`).iterate(
+        ...params,
+      )) {
         const entity = JSON.parse(row.doc) as Entity;
         if (refineEntity(entity, refinement)) all.push(entity);
       }
@@ -322,7 +348,9 @@ export class SqliteStore implements Store {
     const key = `${tenant}\u0000${name}`;
     let nid = this.nameIds.get(key);
     if (nid === undefined) {
-      nid = this.stmts.findName.get(tenant, name)?.nid ?? (create ? this.stmts.addName.get(tenant, name)!.nid : undefined);
+      nid =
+        this.stmts.findName.get(tenant, name)?.nid ??
+        (create ? this.stmts.addName.get(tenant, name)!.nid : undefined);
       if (nid === undefined) return undefined;
       if (this.nameIds.size >= NAME_CACHE_MAX) this.nameIds.clear();
       this.nameIds.set(key, nid);
@@ -339,7 +367,8 @@ export class SqliteStore implements Store {
 
   private index(tenant: Tenant, pk: number, entity: Entity): void {
     for (const type of entity.type) this.stmts.addType.run(tenant, type, entity.id, pk);
-    for (const [attr, instances] of Object.entries(entity.attrs)) this.indexValues(tenant, pk, attr, instances);
+    for (const [attr, instances] of Object.entries(entity.attrs))
+      this.indexValues(tenant, pk, attr, instances);
     this.indexGeometry(pk, entity);
   }
 
@@ -362,11 +391,14 @@ export class SqliteStore implements Store {
   private rebuildValueIndex(): void {
     const empty = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM attr_value').get()!.n === 0;
     if (!empty) return;
-    const rows = this.db.prepare<[], { pk: number; tenant: string; doc: string }>('SELECT pk, tenant, json(doc) AS doc FROM entity');
+    const rows = this.db.prepare<[], { pk: number; tenant: string; doc: string }>(
+      'SELECT pk, tenant, json(doc) AS doc FROM entity',
+    );
     this.db.transaction(() => {
       for (const r of rows.iterate()) {
         const entity = JSON.parse(r.doc) as Entity;
-        for (const [attr, instances] of Object.entries(entity.attrs)) this.indexValues(r.tenant, r.pk, attr, instances);
+        for (const [attr, instances] of Object.entries(entity.attrs))
+          this.indexValues(r.tenant, r.pk, attr, instances);
       }
     })();
   }
@@ -437,7 +469,9 @@ export class SqliteStore implements Store {
       )
       .all(tenant, tenant);
     const counts = this.db
-      .prepare<[string], { type: string; n: number }>('SELECT type, count(*) AS n FROM entity_type WHERE tenant = ? GROUP BY type')
+      .prepare<[string], { type: string; n: number }>(
+        'SELECT type, count(*) AS n FROM entity_type WHERE tenant = ? GROUP BY type',
+      )
       .all(tenant);
     for (const c of counts) byType.set(c.type, { type: c.type, entityCount: c.n, attributes: new Map() });
     for (const r of rows) {
@@ -461,7 +495,15 @@ export class SqliteStore implements Store {
   }
 
   async putContext(c: StoredContext): Promise<void> {
-    this.stmts.putContext.run(c.id, c.url, c.kind, JSON.stringify(c.body), c.createdAt, c.lastUsage ?? null, c.numberOfHits);
+    this.stmts.putContext.run(
+      c.id,
+      c.url,
+      c.kind,
+      JSON.stringify(c.body),
+      c.createdAt,
+      c.lastUsage ?? null,
+      c.numberOfHits,
+    );
   }
 
   async getContext(id: string): Promise<StoredContext | undefined> {
@@ -516,7 +558,14 @@ interface ContextRow {
 }
 
 function contextFromRow(r: ContextRow): StoredContext {
-  const c: StoredContext = { id: r.id, url: r.url, kind: r.kind, body: JSON.parse(r.body), createdAt: r.created_at, numberOfHits: r.hits };
+  const c: StoredContext = {
+    id: r.id,
+    url: r.url,
+    kind: r.kind,
+    body: JSON.parse(r.body),
+    createdAt: r.created_at,
+    numberOfHits: r.hits,
+  };
   if (r.last_usage) c.lastUsage = r.last_usage;
   return c;
 }
