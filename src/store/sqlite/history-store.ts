@@ -385,19 +385,22 @@ export class SqliteHistoryStore implements HistoryStore {
         after.createdAt ?? after.modifiedAt ?? '',
         after.modifiedAt ?? '',
       );
-      let prefetched = false;
+      const changed: Array<[string, Attribute]> = [];
       for (const [attr, instances] of Object.entries(after.attrs)) {
         const before = change.before?.attrs[attr];
         for (const inst of instances) {
           const prev = before?.find((b) => (b.datasetId ?? '') === (inst.datasetId ?? ''));
           if (prev && prev.modifiedAt === inst.modifiedAt) continue;
-          if (!prefetched) {
-            this.prefetchSeries(tenant, after.id);
-            prefetched = true;
-          }
-          const modified = Date.parse(inst.modifiedAt ?? after.modifiedAt ?? '') || 0;
-          this.insertInstance(tenant, after.id, attr, inst, modified, modified, true);
+          changed.push([attr, inst]);
         }
+      }
+      // one instance (a partial update) costs one series lookup at most; several read all of
+      // the entity's series with one seek
+      const prefetched = changed.length > 1;
+      if (prefetched) this.prefetchSeries(tenant, after.id);
+      for (const [attr, inst] of changed) {
+        const modified = Date.parse(inst.modifiedAt ?? after.modifiedAt ?? '') || 0;
+        this.insertInstance(tenant, after.id, attr, inst, modified, modified, prefetched);
       }
     }
   }

@@ -63,6 +63,8 @@ export class SqliteStore implements Store {
   private readonly queryCache = new Map<string, Database.Statement<unknown[], { doc: string }>>();
   /** attribute name ids by tenant and name: a twin has few names, each looked up on every write */
   private readonly nameIds = new Map<string, number>();
+  /** tenants with a row, so a write does not insert it again (cleared with a failed write) */
+  private readonly knownTenants = new Set<Tenant>();
   readonly history: SqliteHistoryStore;
   readonly ingestion: SqliteIngestionStore;
   readonly registrations: SqliteRegistrationStore;
@@ -300,7 +302,10 @@ export class SqliteStore implements Store {
       }
       const plan = mutate(current);
       const changes: EntityChange[] = [];
-      if (plan.writes.length > 0) this.stmts.addTenant.run(tenant);
+      if (plan.writes.length > 0 && !this.knownTenants.has(tenant)) {
+        this.stmts.addTenant.run(tenant);
+        this.knownTenants.add(tenant);
+      }
       for (const w of plan.writes) {
         const before = current.get(w.id);
         const pk = pks.get(w.id);
@@ -339,6 +344,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       // names interned by the rolled-back transaction are gone from the file
       this.nameIds.clear();
+      this.knownTenants.clear();
       throw err;
     }
   }
