@@ -8,7 +8,8 @@
  *    p50, p99.
  * 3. Repeats each operation in-process on a store loaded with the same entities (the limit: no
  *    HTTP, no JSON over the wire) and prints the ratio.
- * Options: --entities 100000 --seconds 5 --clients 16 --store sqlite
+ * Options: --entities 100000 --seconds 5 --clients 16 --store sqlite|postgres (postgres runs
+ * postgres.bench.ts: PostgreSQL with one and two nodes beside SQLite, CPU seconds per request)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -26,8 +27,16 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '5' },
     clients: { type: 'string', default: '16' },
     port: { type: 'string', default: '19026' },
+    store: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string' },
   },
 });
+if (opts.store === 'postgres') {
+  // the PostgreSQL table (one node, two nodes, SQLite beside them) is its own benchmark
+  await import('./postgres.bench.ts');
+  process.exit(0);
+}
+if (opts.store !== 'sqlite') throw new Error(`--store ${opts.store}: sqlite or postgres`);
 const N = Number(opts.entities);
 const SECONDS = Number(opts.seconds);
 const CLIENTS = Number(opts.clients);

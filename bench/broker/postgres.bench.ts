@@ -22,6 +22,9 @@ const { values: opts } = parseArgs({
     entities: { type: 'string', default: '20000' },
     seconds: { type: 'string', default: '5' },
     clients: { type: 'string', default: '16' },
+    // accepted so that `npm run bench:broker -- --store postgres` lands here with its arguments
+    store: { type: 'string' },
+    port: { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.TWINBOX_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
