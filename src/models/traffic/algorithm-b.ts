@@ -9,10 +9,11 @@
  * used (U) paths back to where they diverge and moves flow between the two segments by one
  * Newton step, Δ = (c_U − c_L)/(Σ c'), capped by the flow on the longer segment. A bush update
  * drops unused links and adds every link (i, j) with U_i + c_ij < U_j, which keeps it acyclic
- * (along any cycle U would have to increase strictly). All state lives in typed arrays sized
- * once: per origin a link-flow row and a membership row, plus one topological order row.
+ * (along any cycle U would have to increase strictly). All state lives in typed arrays: per
+ * origin a link-flow row, a membership row, a topological order and the bush's links as entry
+ * lists in that order (grown as the bush grows), so no pass allocates.
  */
-import { type IterationLog, measureGap, type SolveOptions, type SolveOutput } from './convergence.ts';
+import type { IterationLog, SolveOptions, SolveOutput } from './convergence.ts';
 import { BPR, beckmann, linkCost, linkDerivative } from './link-cost.ts';
 import type { Problem } from './problem.ts';
 import { ShortestPaths } from './shortest-path.ts';
@@ -63,6 +64,8 @@ interface State {
   readonly byNode: Float64Array;
   readonly pos: Int32Array;
   readonly indeg: Int32Array;
+  readonly perm: Int32Array;
+  readonly tmp: Int32Array;
 }
 
 function createState(p: Problem): State {
@@ -102,6 +105,8 @@ function createState(p: Problem): State {
     Up: new Int32Array(n),
     byNode: new Float64Array(n),
     pos: new Int32Array(n),
+    perm: new Int32Array(n),
+    tmp: new Int32Array(n),
     indeg: new Int32Array(n),
   };
 }
@@ -136,17 +141,24 @@ function sumFlows(s: State): void {
   refreshCosts(s);
 }
 
-/** Initial bushes: the free-flow shortest path trees, loaded all-or-nothing. */
-function initialBushes(s: State, sp: ShortestPaths): void {
+/**
+ * Initial bushes: the free-flow shortest path trees, loaded all-or-nothing. Returns the
+ * free-flow shortest path travel time Σ q·π.
+ */
+function initialBushes(s: State, sp: ShortestPaths): number {
   const { p, n, m, bushFlow, inBush, topo, topoCount } = s;
   const nodeFlow = new Float64Array(n);
   refreshCosts(s);
   const cost = s.cost;
+  let sptt = 0;
   for (let k = 0; k < p.root.length; k++) {
     const base = k * m;
     sp.run(p, cost, p.root[k], p.firstThru, p.zone[k]);
     nodeFlow.fill(0);
-    for (let e = p.odStart[k]; e < p.odStart[k + 1]; e++) nodeFlow[p.odDest[e]] += p.odTrips[e];
+    for (let e = p.odStart[k]; e < p.odStart[k + 1]; e++) {
+      nodeFlow[p.odDest[e]] += p.odTrips[e];
+      sptt += p.odTrips[e] * sp.dist[p.odDest[e]];
+    }
     for (let t = sp.settled - 1; t > 0; t--) {
       const j = sp.order[t];
       const a = sp.pred[j];
@@ -159,9 +171,10 @@ function initialBushes(s: State, sp: ShortestPaths): void {
     }
     for (let t = 0; t < sp.settled; t++) topo[k * n + t] = sp.order[t];
     topoCount[k] = sp.settled;
-    buildEntries(s, k);
+    buildEntries(s, k, sp.settled - 1);
   }
   sumFlows(s);
+  return sptt;
 }
 
 /**
@@ -181,6 +194,7 @@ function sortBush(s: State, k: number): void {
       links++;
     }
   }
+  const count = links;
   let head = 0;
   let tail = 0;
   topo[tb + tail++] = s.p.root[k];
@@ -196,23 +210,21 @@ function sortBush(s: State, k: number): void {
   }
   s.topoCount[k] = tail;
   if (links !== 0) throw new Error(`bush of origin ${k} has a cycle`);
-  buildEntries(s, k);
+  buildEntries(s, k, count);
 }
 
-/** The entry lists of bush k from its membership row and topological order. */
-function buildEntries(s: State, k: number): void {
+/**
+ * The entry lists of bush k, which has `count` links, from its membership row and topological
+ * order; false (lists unusable) if a link's tail does not come before its head in that order.
+ */
+function buildEntries(s: State, k: number, count: number): boolean {
   const { m, n, inBush, topo, pos, entStart } = s;
   const { from, inStart, inLinks } = s.p;
   const base = k * m;
   const tb = k * n;
   const sb = k * (n + 1);
   const cnt = s.topoCount[k];
-  let count = 0;
-  for (let t = 0; t < cnt; t++) {
-    const j = topo[tb + t];
-    pos[j] = t;
-    for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) count += inBush[base + inLinks[e]];
-  }
+  for (let t = 0; t < cnt; t++) pos[topo[tb + t]] = t;
   let ent = s.ent[k];
   if (ent.length < 2 * count) {
     // Headroom, as bushes grow over the first iterations.
@@ -220,18 +232,55 @@ function buildEntries(s: State, k: number): void {
     s.ent[k] = ent;
   }
   let w = 0;
+  let ordered = true;
   for (let t = 0; t < cnt; t++) {
     entStart[sb + t] = w;
     const j = topo[tb + t];
     for (let e = inStart[j], end = inStart[j + 1]; e < end; e++) {
       const a = inLinks[e];
       if (inBush[base + a] === 0) continue;
+      const i = pos[from[a]];
+      if (i >= t) ordered = false;
       ent[2 * w] = a;
-      ent[2 * w + 1] = pos[from[a]];
+      ent[2 * w + 1] = i;
       w++;
     }
   }
   entStart[sb + cnt] = w;
+  return ordered;
+}
+
+/**
+ * A new order for bush k after links were added, without a full sort: U (by old position) is
+ * the longest path label over the bush before the additions. Old links have U_i + c_ij <= U_j and
+ * added ones U_i + c_ij < U_j, so with c >= 0 the order by (U, old position) is topological. The
+ * old order was sorted the same way, so insertion sort moves few nodes; past a budget of moves
+ * a full sort takes over (the first time, after Kahn's order). Negative costs, which buildEntries
+ * detects, and nodes new to the bush leave it to Kahn's algorithm.
+ */
+function reorder(s: State, k: number): void {
+  const { n, topo, U, perm, tmp } = s;
+  const tb = k * n;
+  const cnt = s.topoCount[k];
+  for (let t = 0; t < cnt; t++) perm[t] = t;
+  let budget = 8 * cnt;
+  for (let t = 2; t < cnt && budget >= 0; t++) {
+    const v = perm[t];
+    const uv = U[v];
+    let q = t - 1;
+    while (q > 0 && U[perm[q]] > uv) {
+      perm[q + 1] = perm[q];
+      q--;
+    }
+    perm[q + 1] = v;
+    budget -= t - 1 - q;
+  }
+  if (budget < 0) {
+    for (let t = 0; t < cnt; t++) perm[t] = t;
+    perm.subarray(1, cnt).sort((a, b) => U[a] - U[b] || a - b);
+  }
+  for (let t = 0; t < cnt; t++) tmp[t] = topo[tb + perm[t]];
+  topo.set(tmp.subarray(0, cnt), tb);
 }
 
 /** Shortest (L) and longest used (U) path labels of bush k by topological position. */
@@ -329,6 +378,7 @@ function updateBush(s: State, k: number): void {
   }
   entStart[sb + cnt] = w;
   let added = 0;
+  let grown = false;
   for (let a = 0; a < m; a++) {
     if (inBush[base + a] === 1) continue;
     const i = from[a];
@@ -341,10 +391,16 @@ function updateBush(s: State, k: number): void {
     if (uj === NEG || ui + cost[a] < uj) {
       inBush[base + a] = 1;
       added++;
+      if (uj === NEG) grown = true;
     }
   }
   // Dropping links keeps the order valid; only added links need a new one.
-  if (added > 0) sortBush(s, k);
+  if (added === 0) return;
+  if (!grown) {
+    reorder(s, k);
+    if (buildEntries(s, k, w + added)) return;
+  }
+  sortBush(s, k);
 }
 
 /** One Algorithm B flow pass over bush k; returns the largest cost difference it saw. */
@@ -470,14 +526,13 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
   const elapsed = () => (clock ? clock() - t0 : 0);
   const s = createState(p);
   const sp = new ShortestPaths(p.nodeCount);
-  initialBushes(s, sp);
-
+  // The first threshold needs a gap and a mean trip cost. A relative gap is at most 1 and the
+  // all-or-nothing start is near that, so it is not worth a search from every origin; free-flow
+  // costs stand in for the mean trip cost (lower, so the first passes rather do more).
+  let lastSptt = initialBushes(s, sp);
   const log: IterationLog[] = [];
-  // The all-or-nothing start's gap sets the first iteration's threshold.
-  const start = measureGap(p, s.x, s.cost, sp);
-  let gap = start.relativeGap;
+  let gap = 1;
   let iter = 0;
-  let lastSptt = start.sptt;
   let stalled = false;
   const excess = new Float64Array(K);
   let demandTotal = 0;
