@@ -18,7 +18,7 @@ import { BPR, beckmann, linkCost, linkDerivative } from './link-cost.ts';
 import type { Problem } from './problem.ts';
 import { ShortestPaths } from './shortest-path.ts';
 
-/** Flow passes over all bushes between two bush updates (more passes, fewer bush updates). */
+/** Flow passes' worth of bush visits between two bush updates (more passes, fewer updates). */
 const INNER_PASSES = 20;
 /**
  * A node's cost difference is equalised only above THRESHOLD_SHARE × max(gap × GAP_STEP, target)
@@ -548,12 +548,17 @@ export function solveAlgorithmB(p: Problem, opts: SolveOptions): SolveOutput {
       updateBush(s, k);
       excess[k] = shiftFlows(s, k, threshold);
     }
-    for (let pass = 0; pass < INNER_PASSES; pass++) {
+    // Passes continue while some bush is above the threshold, within a budget of bush visits:
+    // when few bushes are left (typically origins whose shifts undo each other's, which only
+    // many small steps resolve) passes are cheap, and spending them saves whole iterations.
+    let budget = INNER_PASSES * K;
+    while (budget > 0) {
       let busy = false;
       for (let k = 0; k < K; k++) {
         if (excess[k] > threshold) {
           excess[k] = shiftFlows(s, k, threshold);
           busy = true;
+          budget--;
         }
       }
       if (!busy) break;
