@@ -145,10 +145,21 @@ interface Row {
   errors: number;
   /** CPU s per 1,000 requests, per node process */
   nodeCpu: number[];
+  /** the offered load of a paced run (requests/s); undefined: as fast as the nodes answer */
+  rate?: number;
   pgCpu: number;
 }
 
-async function drive(bases: string[], op: (base: string, i: number) => Promise<boolean>, seconds: number) {
+/**
+ * Drives `op` from CLIENTS loops for `seconds`: as fast as the server answers, or, with `rate`,
+ * open loop at that many requests per second (request i is due at start + i / rate).
+ */
+async function drive(
+  bases: string[],
+  op: (base: string, i: number) => Promise<boolean>,
+  seconds: number,
+  rate?: number,
+) {
   const latencies: number[] = [];
   let errors = 0;
   let counter = 0;
@@ -158,6 +169,11 @@ async function drive(bases: string[], op: (base: string, i: number) => Promise<b
     Array.from({ length: CLIENTS }, async (_, c) => {
       while (performance.now() < end) {
         const i = counter++;
+        if (rate) {
+          const wait = start + (i * 1000) / rate - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          if (performance.now() >= end) break;
+        }
         const t0 = performance.now();
         const ok = await op(bases[(i + c) % bases.length], i).catch(() => false);
         latencies.push(performance.now() - t0);
@@ -283,17 +299,26 @@ async function run(setup: string, nodes: NodeProcess[], rows: Row[]): Promise<vo
   console.log(`# ${setup}: loaded ${N} entities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   for (const [name, op] of OPS) {
     await drive(bases, op, 0.5);
-    const cpu0 = nodes.map((n) => cpuSeconds(n.child.pid!));
-    const pg0 = postgresCpuSeconds();
-    const s = await drive(bases, op, SECONDS);
-    const per1000 = 1000 / Math.max(1, s.ops);
-    rows.push({
-      setup,
-      op: name,
-      ...s,
-      nodeCpu: nodes.map((n, k) => (cpuSeconds(n.child.pid!) - cpu0[k]) * per1000),
-      pgCpu: (postgresCpuSeconds() - pg0) * per1000,
-    });
+    const measure = async (rate?: number) => {
+      const cpu0 = nodes.map((n) => cpuSeconds(n.child.pid!));
+      const pg0 = postgresCpuSeconds();
+      const s = await drive(bases, op, SECONDS, rate);
+      const per1000 = 1000 / Math.max(1, s.ops);
+      return {
+        ...s,
+        nodeCpu: nodes.map((n, k) => (cpuSeconds(n.child.pid!) - cpu0[k]) * per1000),
+        pgCpu: (postgresCpuSeconds() - pg0) * per1000,
+      };
+    };
+    rows.push({ setup, op: name, ...(await measure()) });
+    // CPU per request compared at one offered load, half of what one PostgreSQL node sustains:
+    // at saturation two nodes and the database fight over the same two cores, which costs
+    // every process cycles that no coordination between the nodes causes
+    if (setup.startsWith('postgres')) {
+      const one = rows.find((r) => r.setup === 'postgres, 1 node' && r.op === name && r.rate === undefined)!;
+      const rate = Math.max(10, Math.round(one.perSecond / 2));
+      rows.push({ setup, op: name, rate, ...(await measure(rate)) });
+    }
   }
 }
 
@@ -335,23 +360,27 @@ async function main(): Promise<void> {
   }
   const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-').padStart(9);
   console.log(
-    `\n${'setup'.padEnd(19)}${'operation'.padEnd(27)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)}  CPU s / 1,000 req: nodes | postgres`,
+    `\n${'setup'.padEnd(19)}${'operation'.padEnd(38)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(9)}  CPU s / 1,000 req: nodes | postgres`,
   );
   for (const r of rows) {
     console.log(
-      `${r.setup.padEnd(19)}${r.op.padEnd(27)}${num(r.perSecond)}${num(r.p50, 2)}${num(r.p99, 2)}${num(r.errors)}  ${r.nodeCpu.map((c) => c.toFixed(3)).join(' + ')} | ${r.setup.startsWith('postgres') ? r.pgCpu.toFixed(3) : '-'}`,
+      `${r.setup.padEnd(19)}${(r.rate ? `${r.op}, ${r.rate}/s paced` : r.op).padEnd(38)}${num(r.perSecond)}${num(r.p50, 2)}${num(r.p99, 2)}${num(r.errors)}  ${r.nodeCpu.map((c) => c.toFixed(3)).join(' + ')} | ${r.setup.startsWith('postgres') ? r.pgCpu.toFixed(3) : '-'}`,
     );
   }
   const base = rows.filter((r) => r.setup === 'sqlite, 1 node');
   console.log('\nbaseline: the sqlite row of each operation');
   for (const b of base) {
-    const one = rows.find((r) => r.setup === 'postgres, 1 node' && r.op === b.op);
-    const two = rows.find((r) => r.setup === 'postgres, 2 nodes' && r.op === b.op);
-    if (!one || !two) continue;
-    const cpuOne = one.nodeCpu[0];
-    const cpuTwo = two.nodeCpu.reduce((a, c) => a + c, 0);
+    const find = (setup: string, paced: boolean) =>
+      rows.find((r) => r.setup === setup && r.op === b.op && (r.rate !== undefined) === paced);
+    const one = find('postgres, 1 node', false);
+    const two = find('postgres, 2 nodes', false);
+    const onePaced = find('postgres, 1 node', true);
+    const twoPaced = find('postgres, 2 nodes', true);
+    if (!one || !two || !onePaced || !twoPaced) continue;
+    const rise = (a: Row, b: Row) =>
+      `${((b.nodeCpu.reduce((x, c) => x + c, 0) / a.nodeCpu[0] - 1) * 100).toFixed(1)} %`;
     console.log(
-      `${b.op.padEnd(27)} postgres/sqlite ${(one.perSecond / b.perSecond).toFixed(2)}; node CPU per request, 2 nodes vs 1: ${((cpuTwo / cpuOne - 1) * 100).toFixed(1)} %`,
+      `${b.op.padEnd(27)} postgres/sqlite ${(one.perSecond / b.perSecond).toFixed(2)}; node CPU per request, 2 nodes vs 1: ${rise(onePaced, twoPaced)} at ${onePaced.rate}/s offered, ${rise(one, two)} at saturation`,
     );
   }
 }
