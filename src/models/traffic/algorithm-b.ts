@@ -65,7 +65,11 @@ interface State {
   readonly pos: Int32Array;
   readonly indeg: Int32Array;
   readonly perm: Int32Array;
+  readonly perm2: Int32Array;
   readonly tmp: Int32Array;
+  /** U's bits, for radixByU; little-endian words. */
+  readonly uBits: Uint32Array;
+  readonly radix: Int32Array;
 }
 
 function createState(p: Problem): State {
@@ -83,6 +87,7 @@ function createState(p: Problem): State {
       k4[a] = c.b[a] === 0 ? 0 : (c.freeFlowTime[a] * c.b[a]) / c.capacity[a] ** 4;
     }
   }
+  const U = new Float64Array(n);
   return {
     p,
     n,
@@ -100,13 +105,16 @@ function createState(p: Problem): State {
     ent: Array.from({ length: K }, () => new Int32Array(0)),
     entStart: new Int32Array(K * (n + 1)),
     L: new Float64Array(n),
-    U: new Float64Array(n),
+    U,
     Lp: new Int32Array(n),
     Up: new Int32Array(n),
     byNode: new Float64Array(n),
     pos: new Int32Array(n),
     perm: new Int32Array(n),
+    perm2: new Int32Array(n),
     tmp: new Int32Array(n),
+    uBits: new Uint32Array(U.buffer),
+    radix: new Int32Array(256),
     indeg: new Int32Array(n),
   };
 }
@@ -275,12 +283,44 @@ function reorder(s: State, k: number): void {
     perm[q + 1] = v;
     budget -= t - 1 - q;
   }
-  if (budget < 0) {
-    for (let t = 0; t < cnt; t++) perm[t] = t;
-    perm.subarray(1, cnt).sort((a, b) => U[a] - U[b] || a - b);
-  }
+  if (budget < 0) radixByU(s, cnt);
   for (let t = 0; t < cnt; t++) tmp[t] = topo[tb + perm[t]];
   topo.set(tmp.subarray(0, cnt), tb);
+}
+
+/**
+ * perm[1..cnt) = positions 1..cnt-1 stably sorted by U: least significant byte first over the
+ * bits of the doubles, which order like unsigned integers for U >= 0 (anything else makes an
+ * order that buildEntries rejects). Bytes all keys share cost no pass.
+ */
+function radixByU(s: State, cnt: number): void {
+  const { uBits, radix } = s;
+  let src = s.perm;
+  let dst = s.perm2;
+  for (let t = 0; t < cnt; t++) src[t] = t;
+  const len = cnt - 1;
+  for (let d = 0; d < 8; d++) {
+    const word = d >> 2;
+    const shift = (d & 3) * 8;
+    radix.fill(0);
+    for (let t = 1; t < cnt; t++) radix[(uBits[2 * src[t] + word] >>> shift) & 255]++;
+    if (radix[(uBits[2 * src[1] + word] >>> shift) & 255] === len) continue;
+    let sum = 1;
+    for (let b = 0; b < 256; b++) {
+      const c = radix[b];
+      radix[b] = sum;
+      sum += c;
+    }
+    for (let t = 1; t < cnt; t++) {
+      const v = src[t];
+      dst[radix[(uBits[2 * v + word] >>> shift) & 255]++] = v;
+    }
+    const x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src !== s.perm) s.perm.set(src.subarray(1, cnt), 1);
+  s.perm[0] = 0;
 }
 
 /** Shortest (L) and longest used (U) path labels of bush k by topological position. */
