@@ -168,11 +168,11 @@ async function main(): Promise<void> {
     console.log(
       `\n${'query'.padEnd(44)}${'p50 ms'.padStart(9)}${'max ms'.padStart(9)}${'target'.padStart(9)}${'KiB'.padStart(9)}  status`,
     );
-    results.forEach((r, i) =>
+    results.forEach((r, i) => {
       console.log(
         `${r.label.padEnd(44)}${r.p50.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${`<${targets[i]}`.padStart(9)}${(r.bytes / 1024).toFixed(0).padStart(9)}  ${r.status}`,
-      ),
-    );
+      );
+    });
     const bytes = dirBytes(dir);
     console.log(
       `\ndisk: ${(bytes / 1024 / 1024).toFixed(0)} MiB for ${total.toLocaleString('en')} instances = ${(bytes / total).toFixed(1)} bytes per instance (SQLite file + WAL, with indexes)`,

@@ -4,8 +4,24 @@
  * normal form or problems. Committed changes are handed to the change listeners (history,
  * subscriptions) after the transaction.
  */
-import { type Attribute, type Entity, fail, ok, type ProblemDetails, problem, type Result } from '../ngsi/index.ts';
-import type { EntityChange, EntityQuery, QueryResult, Store, Tenant, TypeSummary, WritePlan } from '../store/index.ts';
+import {
+  type Attribute,
+  type Entity,
+  fail,
+  ok,
+  type ProblemDetails,
+  problem,
+  type Result,
+} from '../ngsi/index.ts';
+import type {
+  EntityChange,
+  EntityQuery,
+  QueryResult,
+  Store,
+  Tenant,
+  TypeSummary,
+  WritePlan,
+} from '../store/index.ts';
 import {
   type AttributeOutcome,
   appendAttributes,
@@ -43,7 +59,9 @@ export interface BatchResult {
   created: string[];
 }
 
-export type BatchInput = { ok: true; entity: Entity } | { ok: false; entityId: string; problem: ProblemDetails };
+export type BatchInput =
+  | { ok: true; entity: Entity }
+  | { ok: false; entityId: string; problem: ProblemDetails };
 
 export type Broker = ReturnType<typeof createBroker>;
 
@@ -53,7 +71,11 @@ export function createBroker(options: BrokerOptions) {
   const listeners: ChangeListener[] = [];
   const stamp = () => clock().toISOString();
 
-  async function write<T>(tenant: Tenant, ids: string[], mutate: (current: ReadonlyMap<string, Entity>) => WritePlan<T>): Promise<T> {
+  async function write<T>(
+    tenant: Tenant,
+    ids: string[],
+    mutate: (current: ReadonlyMap<string, Entity>) => WritePlan<T>,
+  ): Promise<T> {
     const { result, changes } = await store.modifyEntities(tenant, ids, mutate);
     if (changes.length > 0) for (const l of listeners) l(tenant, changes);
     return result;
@@ -71,7 +93,8 @@ export function createBroker(options: BrokerOptions) {
     createEntity(tenant: Tenant, entity: Entity): Promise<Result<void>> {
       const now = stamp();
       return write(tenant, [entity.id], (current) => {
-        if (current.has(entity.id)) return { writes: [], result: fail('AlreadyExists', `entity '${entity.id}' already exists`) };
+        if (current.has(entity.id))
+          return { writes: [], result: fail('AlreadyExists', `entity '${entity.id}' already exists`) };
         return { writes: [{ id: entity.id, entity: stampNewEntity(entity, now) }], result: ok(undefined) };
       });
     },
@@ -117,7 +140,12 @@ export function createBroker(options: BrokerOptions) {
     },
 
     /** clause 5.6.3 Append Entity Attributes: attributes, types and scopes of a fragment */
-    appendAttributes(tenant: Tenant, id: string, fragment: Entity, noOverwrite: boolean): Promise<Result<AttributeOutcome>> {
+    appendAttributes(
+      tenant: Tenant,
+      id: string,
+      fragment: Entity,
+      noOverwrite: boolean,
+    ): Promise<Result<AttributeOutcome>> {
       const now = stamp();
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
@@ -141,60 +169,106 @@ export function createBroker(options: BrokerOptions) {
         const { entity, outcome } = updateAttributes(existing, fragment.attrs, now);
         let next = entity;
         if (fragment.scope !== undefined) {
-          if (existing.scope && existing.scope.length > 0) next = withScopes(next, fragment.scope, 'replace', now);
-          else outcome.notUpdated.push({ attributeName: 'scope', reason: 'the entity has no scope to update' });
+          if (existing.scope && existing.scope.length > 0)
+            next = withScopes(next, fragment.scope, 'replace', now);
+          else
+            outcome.notUpdated.push({ attributeName: 'scope', reason: 'the entity has no scope to update' });
         }
         const newTypes = fragment.type.filter((t) => !next.type.includes(t));
         if (newTypes.length > 0) next = { ...next, type: [...next.type, ...newTypes] };
-        const changed = next !== existing && (outcome.updated.length > 0 || newTypes.length > 0 || next.scope !== existing.scope);
+        const changed =
+          next !== existing &&
+          (outcome.updated.length > 0 || newTypes.length > 0 || next.scope !== existing.scope);
         return { writes: changed ? [{ id, entity: next }] : [], result: ok(outcome) };
       });
     },
 
     /** clause 5.6.4 Partial Attribute Update */
-    partialAttributeUpdate(tenant: Tenant, id: string, name: string, patch: Attribute, typeGiven = true): Promise<Result<void>> {
+    partialAttributeUpdate(
+      tenant: Tenant,
+      id: string,
+      name: string,
+      patch: Attribute,
+      typeGiven = true,
+    ): Promise<Result<void>> {
       const now = stamp();
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
         const stored = existing.attrs[name]?.find((a) => (a.datasetId ?? '') === (patch.datasetId ?? ''));
         if (stored && typeGiven && stored.type !== patch.type) {
-          return { writes: [], result: fail('BadRequestData', `attribute '${name}' is a ${stored.type}, not a ${patch.type}`) };
+          return {
+            writes: [],
+            result: fail('BadRequestData', `attribute '${name}' is a ${stored.type}, not a ${patch.type}`),
+          };
         }
         const next = partialUpdateAttribute(existing, name, patch, now, typeGiven);
-        if (!next) return { writes: [], result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`) };
+        if (!next)
+          return {
+            writes: [],
+            result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`),
+          };
         return { writes: [{ id, entity: next }], result: ok(undefined) };
       });
     },
 
     /** clause 5.6.19 Replace Attribute */
-    replaceAttribute(tenant: Tenant, id: string, name: string, instances: Attribute[]): Promise<Result<void>> {
+    replaceAttribute(
+      tenant: Tenant,
+      id: string,
+      name: string,
+      instances: Attribute[],
+    ): Promise<Result<void>> {
       const now = stamp();
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
-        if (!existing.attrs[name]) return { writes: [], result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`) };
-        return { writes: [{ id, entity: replaceAttribute(existing, name, instances, now) }], result: ok(undefined) };
+        if (!existing.attrs[name])
+          return {
+            writes: [],
+            result: fail('ResourceNotFound', `attribute '${name}' not found in entity '${id}'`),
+          };
+        return {
+          writes: [{ id, entity: replaceAttribute(existing, name, instances, now) }],
+          result: ok(undefined),
+        };
       });
     },
 
     /** clause 5.6.5 Delete Entity Attribute */
-    deleteAttribute(tenant: Tenant, id: string, name: string, datasetId?: string, deleteAll = false): Promise<Result<void>> {
+    deleteAttribute(
+      tenant: Tenant,
+      id: string,
+      name: string,
+      datasetId?: string,
+      deleteAll = false,
+    ): Promise<Result<void>> {
       const now = stamp();
       return write(tenant, [id], (current) => {
         const existing = current.get(id);
         if (!existing) return { writes: [], result: notFound(id) };
-        const next = name === SCOPE ? withoutScope(existing, now) : deleteAttribute(existing, name, now, datasetId, deleteAll);
+        const next =
+          name === SCOPE
+            ? withoutScope(existing, now)
+            : deleteAttribute(existing, name, now, datasetId, deleteAll);
         if (!next) {
           const which = datasetId ? ` with datasetId '${datasetId}'` : '';
-          return { writes: [], result: fail('ResourceNotFound', `attribute '${name}'${which} not found in entity '${id}'`) };
+          return {
+            writes: [],
+            result: fail('ResourceNotFound', `attribute '${name}'${which} not found in entity '${id}'`),
+          };
         }
         return { writes: [{ id, entity: next }], result: ok(undefined) };
       });
     },
 
     /** clauses 5.6.7–5.6.10, 5.6.20: batch create, upsert, update, delete, merge, in one transaction */
-    async batch(tenant: Tenant, mode: BatchMode, inputs: BatchInput[], flags: { replace?: boolean; noOverwrite?: boolean } = {}): Promise<BatchResult> {
+    async batch(
+      tenant: Tenant,
+      mode: BatchMode,
+      inputs: BatchInput[],
+      flags: { replace?: boolean; noOverwrite?: boolean } = {},
+    ): Promise<BatchResult> {
       const now = stamp();
       const result: BatchResult = { success: [], errors: [], created: [] };
       const valid: Entity[] = [];
@@ -236,7 +310,10 @@ export function createBroker(options: BrokerOptions) {
               if (appended.outcome.notUpdated.length > 0) {
                 // the rest of the entity is written; the attributes kept are reported (clause 5.6.9)
                 const names = [...new Set(appended.outcome.notUpdated.map((n) => n.attributeName))];
-                out.errors.push({ entityId: e.id, error: problem('BadRequestData', `not overwritten (noOverwrite): ${names.join(', ')}`) });
+                out.errors.push({
+                  entityId: e.id,
+                  error: problem('BadRequestData', `not overwritten (noOverwrite): ${names.join(', ')}`),
+                });
               }
               break;
             }

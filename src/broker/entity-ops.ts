@@ -11,7 +11,13 @@ function stampAttribute(attr: Attribute, now: string, previous?: Attribute): Att
     out.sub = {};
     for (const [name, list] of Object.entries(attr.sub)) {
       const prev = previous?.sub?.[name];
-      out.sub[name] = list.map((s) => stampAttribute(s, now, prev?.find((p) => (p.datasetId ?? '') === (s.datasetId ?? ''))));
+      out.sub[name] = list.map((s) =>
+        stampAttribute(
+          s,
+          now,
+          prev?.find((p) => (p.datasetId ?? '') === (s.datasetId ?? '')),
+        ),
+      );
     }
   }
   return out;
@@ -24,7 +30,8 @@ function sameInstance(a: Attribute, b: Attribute): boolean {
 /** A new entity as created: every attribute instance gets createdAt = modifiedAt = now. */
 export function stampNewEntity(entity: Entity, now: string): Entity {
   const attrs: Record<string, Attribute[]> = {};
-  for (const [name, list] of Object.entries(entity.attrs)) attrs[name] = list.map((a) => stampAttribute(a, now));
+  for (const [name, list] of Object.entries(entity.attrs))
+    attrs[name] = list.map((a) => stampAttribute(a, now));
   return { ...entity, attrs, createdAt: now, modifiedAt: now };
 }
 
@@ -66,7 +73,10 @@ export function appendAttributes(
       }
       if (i >= 0) {
         if (noOverwrite) {
-          outcome.notUpdated.push({ attributeName: name, reason: 'attribute exists and noOverwrite was requested' });
+          outcome.notUpdated.push({
+            attributeName: name,
+            reason: 'attribute exists and noOverwrite was requested',
+          });
           continue;
         }
         list[i] = stampAttribute(inst, now, list[i]);
@@ -113,12 +123,28 @@ function mergeAttribute(previous: Attribute, patch: Attribute, now: string): Att
   const merged: Attribute = { ...previous, ...patchMembers, createdAt: previous.createdAt, modifiedAt: now };
   // a change of attribute kind must not keep the old kind's value member
   if (patch.type !== previous.type) {
-    for (const key of ['value', 'object', 'languageMap', 'vocab', 'json', 'valueList', 'objectList'] as const) {
+    for (const key of [
+      'value',
+      'object',
+      'languageMap',
+      'vocab',
+      'json',
+      'valueList',
+      'objectList',
+    ] as const) {
       if (!(key in patch)) delete merged[key];
     }
   }
-  if (patch.type === 'Property' && previous.type === 'Property' && isPlainObject(previous.value) && isPlainObject(patch.value)) {
-    merged.value = mergeJson(previous.value as Record<string, unknown>, patch.value as Record<string, unknown>);
+  if (
+    patch.type === 'Property' &&
+    previous.type === 'Property' &&
+    isPlainObject(previous.value) &&
+    isPlainObject(patch.value)
+  ) {
+    merged.value = mergeJson(
+      previous.value as Record<string, unknown>,
+      patch.value as Record<string, unknown>,
+    );
   }
   if (patch.sub || previous.sub) {
     const sub: Record<string, Attribute[]> = { ...(previous.sub ?? {}) };
@@ -143,7 +169,12 @@ function mergeAttribute(previous: Attribute, patch: Attribute, now: string): Att
 }
 
 function isPlainObject(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !('type' in (v as object) && 'coordinates' in (v as object));
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !('type' in (v as object) && 'coordinates' in (v as object))
+  );
 }
 
 /** RFC 7396 JSON merge patch, with the NGSI-LD null IRI also deleting a member. */
@@ -151,7 +182,8 @@ function mergeJson(target: Record<string, unknown>, patch: Record<string, unknow
   const out: Record<string, unknown> = { ...target };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || v === NGSI_LD_NULL) delete out[k];
-    else if (isPlainObject(v) && isPlainObject(out[k])) out[k] = mergeJson(out[k] as Record<string, unknown>, v as Record<string, unknown>);
+    else if (isPlainObject(v) && isPlainObject(out[k]))
+      out[k] = mergeJson(out[k] as Record<string, unknown>, v as Record<string, unknown>);
     else out[k] = v;
   }
   return out;
@@ -186,7 +218,13 @@ export function mergeEntity(current: Entity, patch: Entity, now: string): Entity
  * Delete attribute (clause 5.6.5): the default instance, the one with `datasetId`, or all
  * instances with `deleteAll`. Returns undefined when nothing matched.
  */
-export function deleteAttribute(current: Entity, name: string, now: string, datasetId?: string, deleteAll = false): Entity | undefined {
+export function deleteAttribute(
+  current: Entity,
+  name: string,
+  now: string,
+  datasetId?: string,
+  deleteAll = false,
+): Entity | undefined {
   const list = current.attrs[name];
   if (!list) return undefined;
   let kept: Attribute[];
@@ -208,13 +246,24 @@ export function deleteAttribute(current: Entity, name: string, now: string, data
 export function replaceAttribute(current: Entity, name: string, instances: Attribute[], now: string): Entity {
   const prev = current.attrs[name] ?? [];
   const kept = prev.filter((p) => !instances.some((i) => sameInstance(p, i)));
-  const replaced = instances.map((i) => stampAttribute(i, now, prev.find((p) => sameInstance(p, i))));
+  const replaced = instances.map((i) =>
+    stampAttribute(
+      i,
+      now,
+      prev.find((p) => sameInstance(p, i)),
+    ),
+  );
   const attrs = { ...current.attrs, [name]: [...kept, ...replaced] };
   return { ...current, attrs, modifiedAt: now };
 }
 
 /** Scope (clause 4.18): append adds scopes, update replaces them (only if the entity has some). */
-export function withScopes(current: Entity, scopes: string[] | undefined, mode: 'append' | 'replace', now: string): Entity {
+export function withScopes(
+  current: Entity,
+  scopes: string[] | undefined,
+  mode: 'append' | 'replace',
+  now: string,
+): Entity {
   if (!scopes) return current;
   const merged = mode === 'append' ? [...new Set([...(current.scope ?? []), ...scopes])] : scopes;
   return { ...current, scope: merged, modifiedAt: now };
@@ -231,7 +280,13 @@ export function withoutScope(current: Entity, now: string): Entity | undefined {
  * Partial attribute update (clause 5.6.4): the given members of the instance with the same
  * datasetId are replaced; other members stay.
  */
-export function partialUpdateAttribute(current: Entity, name: string, patch: Attribute, now: string, typeGiven = true): Entity | undefined {
+export function partialUpdateAttribute(
+  current: Entity,
+  name: string,
+  patch: Attribute,
+  now: string,
+  typeGiven = true,
+): Entity | undefined {
   const list = current.attrs[name];
   if (!list) return undefined;
   const i = list.findIndex((e) => sameInstance(e, patch));

@@ -4,12 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { createBroker, type Broker } from '../broker/index.ts';
+import { type Broker, createBroker } from '../broker/index.ts';
 import { createFederation } from '../broker/registrations/index.ts';
 import { type Notifier, startNotifier } from '../broker/subscriptions/index.ts';
-import { problem, type ProblemDetails, TermMap } from '../ngsi/index.ts';
+import { type ProblemDetails, problem, TermMap } from '../ngsi/index.ts';
 import type { Store } from '../store/index.ts';
-import { createContextResolver, type ContextResolver } from './context-resolver.ts';
+import { type ContextResolver, createContextResolver } from './context-resolver.ts';
 import { ProblemError } from './negotiation.ts';
 import { batchRoutes } from './routes/batch.ts';
 import { csourceRegistrationRoutes } from './routes/csource-registrations.ts';
@@ -34,12 +34,19 @@ export interface AppOptions {
   /** how long a context source may take to answer a forwarded request, ms (default 3000, or TWINBOX_FEDERATION_TIMEOUT_MS) */
   federationTimeoutMs?: number;
   /** extensions mounted on the same server (twin services, federation) */
-  plugins?: Array<(app: FastifyInstance, deps: { broker: Broker; contexts: ContextResolver }) => void | Promise<void>>;
+  plugins?: Array<
+    (app: FastifyInstance, deps: { broker: Broker; contexts: ContextResolver }) => void | Promise<void>
+  >;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-const JSON_TYPES = ['application/json', 'application/ld+json', 'application/merge-patch+json', 'application/geo+json'];
+const JSON_TYPES = [
+  'application/json',
+  'application/ld+json',
+  'application/merge-patch+json',
+  'application/geo+json',
+];
 
 function sendProblem(reply: import('fastify').FastifyReply, p: ProblemDetails) {
   return reply.code(p.status).header('content-type', 'application/json').send(p);
@@ -47,7 +54,8 @@ function sendProblem(reply: import('fastify').FastifyReply, p: ProblemDetails) {
 
 function timeoutFromEnv(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value) || Number(value) === 0) throw new Error(`TWINBOX_FEDERATION_TIMEOUT_MS must be a positive integer, got '${value}'`);
+  if (!/^\d+$/.test(value) || Number(value) === 0)
+    throw new Error(`TWINBOX_FEDERATION_TIMEOUT_MS must be a positive integer, got '${value}'`);
   return Number(value);
 }
 
@@ -69,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onReady', async () => {
     const address = app.server.address();
-    if (!options.publicUrl && address && typeof address === 'object') baseUrl = `http://localhost:${address.port}`;
+    if (!options.publicUrl && address && typeof address === 'object')
+      baseUrl = `http://localhost:${address.port}`;
   });
   // clause 4.3.6, 5.9–5.11: registrations, their subscriptions, and forwarding to context sources
   const federation = createFederation({
@@ -106,21 +115,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     try {
       done(null, JSON.parse(text));
     } catch (err) {
-      done(new ProblemError(problem('InvalidRequest', `the body is not valid JSON: ${(err as Error).message}`)), undefined);
+      done(
+        new ProblemError(problem('InvalidRequest', `the body is not valid JSON: ${(err as Error).message}`)),
+        undefined,
+      );
     }
   });
   app.addContentTypeParser('*', (_req, _payload, done) => {
-    done(new ProblemError(problem('UnsupportedMediaType', 'Content-Type must be application/json or application/ld+json')), undefined);
+    done(
+      new ProblemError(
+        problem('UnsupportedMediaType', 'Content-Type must be application/json or application/ld+json'),
+      ),
+      undefined,
+    );
   });
 
   app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
     if (error instanceof ProblemError) return sendProblem(reply, error.problem);
     const fe = error as FastifyError;
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendProblem(reply, problem('PayloadTooLarge', `the body exceeds the limit of ${app.initialConfig.bodyLimit} bytes`));
+      return sendProblem(
+        reply,
+        problem('PayloadTooLarge', `the body exceeds the limit of ${app.initialConfig.bodyLimit} bytes`),
+      );
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fe.statusCode === 415) {
-      return sendProblem(reply, problem('UnsupportedMediaType', 'Content-Type must be application/json or application/ld+json'));
+      return sendProblem(
+        reply,
+        problem('UnsupportedMediaType', 'Content-Type must be application/json or application/ld+json'),
+      );
     }
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return sendProblem(reply, problem('InvalidRequest', fe.message));
@@ -133,7 +156,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return sendProblem(reply, problem('InternalError', `internal error; request id ${request.id}`));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('ResourceNotFound', `no resource at ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      reply,
+      problem('ResourceNotFound', `no resource at ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 
   // Read-only cross-origin access lets one instance's web app show a peer's public data.
@@ -163,9 +189,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       // a body on a write that has none is InvalidRequest, not a crash further down
       api.addHook('preHandler', async (request) => {
-        if ((request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT') && request.body === undefined) {
+        if (
+          (request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT') &&
+          request.body === undefined
+        ) {
           const ct = request.headers['content-type'];
-          if (!ct) throw new ProblemError(problem('UnsupportedMediaType', 'a request body needs a Content-Type'));
+          if (!ct)
+            throw new ProblemError(problem('UnsupportedMediaType', 'a request body needs a Content-Type'));
           throw new ProblemError(problem('InvalidRequest', 'the request body is empty'));
         }
       });

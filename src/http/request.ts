@@ -3,10 +3,25 @@
  * media type, and writing entities in the representation the client asked for.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type CompactOptions, compactEntity, type Entity, fail, type Result, type TermMap } from '../ngsi/index.ts';
 import type { Broker } from '../broker/index.ts';
+import {
+  type CompactOptions,
+  compactEntity,
+  type Entity,
+  fail,
+  type Result,
+  type TermMap,
+} from '../ngsi/index.ts';
 import type { ContextResolver } from './context-resolver.ts';
-import { bodyContext, queryContext, type ResponseType, requestContext, responseType, setContextHeaders, unwrap } from './negotiation.ts';
+import {
+  bodyContext,
+  queryContext,
+  type ResponseType,
+  requestContext,
+  responseType,
+  setContextHeaders,
+  unwrap,
+} from './negotiation.ts';
 
 export interface RouteDeps {
   broker: Broker;
@@ -20,14 +35,16 @@ export function tenantOf(request: FastifyRequest): string {
   const raw = request.headers[TENANT_HEADER];
   const tenant = Array.isArray(raw) ? raw[0] : raw;
   if (tenant === undefined || tenant === '') return '';
-  if (!TENANT.test(tenant)) unwrap(fail('BadRequestData', `NGSILD-Tenant '${tenant}' must be 1–64 letters, digits, '_' or '-'`));
+  if (!TENANT.test(tenant))
+    unwrap(fail('BadRequestData', `NGSILD-Tenant '${tenant}' must be 1–64 letters, digits, '_' or '-'`));
   return tenant;
 }
 
 /** A read from a tenant nobody wrote to is NonexistentTenant (clause 6.3.? / 5.5.11). */
 export async function readableTenant(request: FastifyRequest, broker: Broker): Promise<string> {
   const tenant = tenantOf(request);
-  if (!(await broker.tenantExists(tenant))) unwrap(fail('NonexistentTenant', `tenant '${tenant}' does not exist`));
+  if (!(await broker.tenantExists(tenant)))
+    unwrap(fail('NonexistentTenant', `tenant '${tenant}' does not exist`));
   return tenant;
 }
 
@@ -37,7 +54,11 @@ export interface ReadContext {
   type: ResponseType;
 }
 
-export async function readContext(request: FastifyRequest, deps: RouteDeps, allowGeoJson = true): Promise<ReadContext> {
+export async function readContext(
+  request: FastifyRequest,
+  deps: RouteDeps,
+  allowGeoJson = true,
+): Promise<ReadContext> {
   const type = unwrap(responseType(request, allowGeoJson));
   const url = unwrap(queryContext(request));
   const terms = unwrap(await deps.contexts.resolve(url));
@@ -49,7 +70,12 @@ export interface WriteContext {
   context: unknown;
 }
 
-export async function writeContext(request: FastifyRequest, deps: RouteDeps, body: unknown, bodyRequired = true): Promise<WriteContext> {
+export async function writeContext(
+  request: FastifyRequest,
+  deps: RouteDeps,
+  body: unknown,
+  bodyRequired = true,
+): Promise<WriteContext> {
   const context = unwrap(requestContext(request, body, bodyRequired));
   const terms = unwrap(await deps.contexts.resolve(context));
   return { terms, context };
@@ -84,7 +110,10 @@ export function sendEntities(
   const projected = options.attrs !== undefined || options.omit !== undefined || options.includeId === false;
   // an entity the projection leaves nothing of is not part of the answer (clause 4.21)
   if (projected) out = out.filter((e) => Object.keys(e).some((k) => k !== '@context'));
-  const noneOfAttrs = options.attrs !== undefined && options.attrs.size > 0 && !list.some((e) => [...options.attrs!].some((a) => e.attrs[a]));
+  const noneOfAttrs =
+    options.attrs !== undefined &&
+    options.attrs.size > 0 &&
+    !list.some((e) => [...options.attrs!].some((a) => e.attrs[a]));
   if (!Array.isArray(entities) && (out.length === 0 || (noneOfAttrs && options.includeId !== true))) {
     unwrap(fail('ResourceNotFound', 'the entity has none of the requested attributes'));
   }

@@ -93,7 +93,8 @@ export class TermMap {
         vocabValues = def['@type'] === '@vocab';
       }
       if (iri === null) continue;
-      if (typeof iri !== 'string') return fail('BadRequestData', `@context: term '${term}' has no string IRI`);
+      if (typeof iri !== 'string')
+        return fail('BadRequestData', `@context: term '${term}' has no string IRI`);
       this.define(term, { iri, vocabValues });
     }
     return ok(undefined);
@@ -121,7 +122,9 @@ export class TermMap {
       const prefix = iri.slice(0, colon);
       const rest = iri.slice(colon + 1);
       if (!rest.startsWith('//')) {
-        const base = this.prefixes.get(prefix) ?? (this.terms.get(prefix)?.iri.match(/[/#:]$/) ? this.terms.get(prefix)!.iri : undefined);
+        const base =
+          this.prefixes.get(prefix) ??
+          (this.terms.get(prefix)?.iri.match(/[/#:]$/) ? this.terms.get(prefix)!.iri : undefined);
         if (base !== undefined) return this.resolveIri(base, depth + 1) + rest;
       }
     }
@@ -168,7 +171,11 @@ export class TermMap {
       const iri = this.resolveIri(def.iri);
       const existing = this.reverse.get(iri);
       // JSON-LD term selection prefers the shortest, then lexicographically least term
-      if (existing === undefined || term.length < existing.length || (term.length === existing.length && term < existing)) {
+      if (
+        existing === undefined ||
+        term.length < existing.length ||
+        (term.length === existing.length && term < existing)
+      ) {
         this.reverse.set(iri, term);
       }
     }
@@ -195,7 +202,8 @@ export function contextEntries(context: unknown): Result<Array<string | ContextE
   const out: Array<string | ContextEntry> = [];
   for (const item of list) {
     if (typeof item === 'string') out.push(item);
-    else if (item !== null && typeof item === 'object' && !Array.isArray(item)) out.push(item as ContextEntry);
+    else if (item !== null && typeof item === 'object' && !Array.isArray(item))
+      out.push(item as ContextEntry);
     else return fail('BadRequestData', '@context: each entry must be a URL string or an object');
   }
   return ok(out);

@@ -42,7 +42,8 @@ export function compactEntity(entity: Entity, terms: TermMap, options: CompactOp
     const types = entity.type.map((t) => terms.compact(t));
     out.type = types.length === 1 ? types[0] : types;
   }
-  if (entity.scope && entity.scope.length > 0) out.scope = entity.scope.length === 1 ? entity.scope[0] : entity.scope;
+  if (entity.scope && entity.scope.length > 0)
+    out.scope = entity.scope.length === 1 ? entity.scope[0] : entity.scope;
   if (options.sysAttrs && format !== 'keyValues') {
     if (entity.createdAt) out.createdAt = entity.createdAt;
     if (entity.modifiedAt) out.modifiedAt = entity.modifiedAt;
@@ -50,8 +51,12 @@ export function compactEntity(entity: Entity, terms: TermMap, options: CompactOp
   for (const [iri, instances] of Object.entries(entity.attrs)) {
     if (options.attrs && !options.attrs.has(iri)) continue;
     if (options.omit?.has(iri)) continue;
-    let selected = options.datasetId === undefined ? instances : instances.filter((i) => (i.datasetId ?? '') === options.datasetId);
-    if (options.datasetIds) selected = selected.filter((i) => options.datasetIds!.has(i.datasetId ?? '@none'));
+    let selected =
+      options.datasetId === undefined
+        ? instances
+        : instances.filter((i) => (i.datasetId ?? '') === options.datasetId);
+    if (options.datasetIds)
+      selected = selected.filter((i) => options.datasetIds!.has(i.datasetId ?? '@none'));
     if (selected.length === 0) continue;
     out[terms.compact(iri)] = compactInstances(selected, terms, format, options);
   }
@@ -59,12 +64,20 @@ export function compactEntity(entity: Entity, terms: TermMap, options: CompactOp
   return out;
 }
 
-export function compactInstances(instances: Attribute[], terms: TermMap, format: Format, options: CompactOptions): unknown {
+export function compactInstances(
+  instances: Attribute[],
+  terms: TermMap,
+  format: Format,
+  options: CompactOptions,
+): unknown {
   if (instances.length === 1) return compactAttribute(instances[0], terms, format, options);
   return instances.map((i) => compactAttribute(i, terms, format, options));
 }
 
-function pickLanguage(map: Record<string, string | string[]>, lang: string): { tag: string; text: string | string[] } | undefined {
+function pickLanguage(
+  map: Record<string, string | string[]>,
+  lang: string,
+): { tag: string; text: string | string[] } | undefined {
   const wanted = lang.split(',').map((l) => l.trim().split(';')[0]);
   for (const w of wanted) {
     if (w === '*') break;
@@ -108,7 +121,9 @@ function compactAttribute(attr: Attribute, terms: TermMap, format: Format, optio
     case 'Relationship':
       out.object = attr.object;
       if (attr.objectType !== undefined) {
-        out.objectType = Array.isArray(attr.objectType) ? attr.objectType.map((t) => terms.compact(t)) : terms.compact(attr.objectType);
+        out.objectType = Array.isArray(attr.objectType)
+          ? attr.objectType.map((t) => terms.compact(t))
+          : terms.compact(attr.objectType);
       }
       break;
     case 'LanguageProperty':
@@ -145,14 +160,22 @@ function compactAttribute(attr: Attribute, terms: TermMap, format: Format, optio
   }
   if (attr.sub) {
     for (const [iri, instances] of Object.entries(attr.sub)) {
-      out[terms.compact(iri)] = compactInstances(instances, terms, format, { ...options, attrs: undefined, omit: undefined });
+      out[terms.compact(iri)] = compactInstances(instances, terms, format, {
+        ...options,
+        attrs: undefined,
+        omit: undefined,
+      });
     }
   }
   if (format === 'concise') {
     const keys = Object.keys(out);
     // a concise Property with nothing but its value collapses to the value itself, unless the
     // value is an object that would then read as an attribute
-    if (keys.length === 1 && keys[0] === 'value' && (attr.type === 'Property' || attr.type === 'GeoProperty')) {
+    if (
+      keys.length === 1 &&
+      keys[0] === 'value' &&
+      (attr.type === 'Property' || attr.type === 'GeoProperty')
+    ) {
       const v = out.value;
       if (attr.type === 'GeoProperty' || v === null || typeof v !== 'object') return v;
     }

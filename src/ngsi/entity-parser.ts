@@ -7,8 +7,8 @@ import {
   ATTRIBUTE_CORE_MEMBERS,
   type Attribute,
   type AttributeType,
-  type Entity,
   ENTITY_CORE_MEMBERS,
+  type Entity,
   LOCATION,
   OBSERVATION_SPACE,
   OPERATION_SPACE,
@@ -80,9 +80,11 @@ export function parseEntity(body: unknown, terms: TermMap, options: ParseEntityO
     const list = Array.isArray(rawType) ? rawType : [rawType];
     if (list.length === 0) return fail('BadRequestData', 'entity: type must not be empty');
     for (const t of list) {
-      if (typeof t !== 'string' || !isValidName(t)) return fail('BadRequestData', `entity: type '${String(t)}' is not a valid name`);
+      if (typeof t !== 'string' || !isValidName(t))
+        return fail('BadRequestData', `entity: type '${String(t)}' is not a valid name`);
       const iri = terms.expand(t);
-      if (iri.startsWith('@')) return fail('BadRequestData', `entity: type '${t}' names a JSON-LD keyword, not a type`);
+      if (iri.startsWith('@'))
+        return fail('BadRequestData', `entity: type '${t}' names a JSON-LD keyword, not a type`);
       if (!types.includes(iri)) types.push(iri);
     }
   }
@@ -90,7 +92,8 @@ export function parseEntity(body: unknown, terms: TermMap, options: ParseEntityO
   if (src.scope !== undefined) {
     const scopes = Array.isArray(src.scope) ? src.scope : [src.scope];
     for (const s of scopes) {
-      if (typeof s !== 'string' || !SCOPE.test(s)) return fail('BadRequestData', `entity: scope '${String(s)}' is not a valid scope`);
+      if (typeof s !== 'string' || !SCOPE.test(s))
+        return fail('BadRequestData', `entity: scope '${String(s)}' is not a valid scope`);
     }
     entity.scope = scopes as string[];
   }
@@ -115,7 +118,8 @@ export function parseAttributeInstances(
   raw: unknown,
   terms: TermMap,
 ): Result<{ iri: string; instances: Attribute[] }> {
-  if (!isValidName(name)) return fail('BadRequestData', `attribute name '${name}' contains forbidden characters`);
+  if (!isValidName(name))
+    return fail('BadRequestData', `attribute name '${name}' contains forbidden characters`);
   const iri = terms.expand(name);
   const list = Array.isArray(raw) && raw.length > 0 && raw.every(isAttributeObject) ? raw : [raw];
   const instances: Attribute[] = [];
@@ -125,7 +129,10 @@ export function parseAttributeInstances(
     if (!attr.ok) return attr;
     const key = attr.value.datasetId ?? '';
     if (seen.has(key)) {
-      return fail('BadRequestData', `attribute '${name}': two instances with ${key ? `datasetId '${key}'` : 'no datasetId'}`);
+      return fail(
+        'BadRequestData',
+        `attribute '${name}': two instances with ${key ? `datasetId '${key}'` : 'no datasetId'}`,
+      );
     }
     seen.add(key);
     instances.push(attr.value);
@@ -137,7 +144,13 @@ export function parseAttributeInstances(
 export const NGSI_LD_NULL = 'urn:ngsi-ld:null';
 
 function isNgsiLdNull(o: Record<string, unknown>): boolean {
-  if (o.value === NGSI_LD_NULL || o.object === NGSI_LD_NULL || o.json === NGSI_LD_NULL || o.vocab === NGSI_LD_NULL) return true;
+  if (
+    o.value === NGSI_LD_NULL ||
+    o.object === NGSI_LD_NULL ||
+    o.json === NGSI_LD_NULL ||
+    o.vocab === NGSI_LD_NULL
+  )
+    return true;
   const lm = o.languageMap as Record<string, unknown> | undefined;
   return lm !== undefined && lm !== null && typeof lm === 'object' && lm['@none'] === NGSI_LD_NULL;
 }
@@ -157,10 +170,22 @@ function isAttributeObject(item: unknown): boolean {
   );
 }
 
-const GEOJSON_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
+const GEOJSON_TYPES = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+]);
 
 function isGeometryLike(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && GEOJSON_TYPES.has((v as { type?: unknown }).type as string) && 'coordinates' in (v as object);
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    GEOJSON_TYPES.has((v as { type?: unknown }).type as string) &&
+    'coordinates' in (v as object)
+  );
 }
 
 /** Infers the type of a concise attribute (clause 4.5.? concise representation). */
@@ -186,15 +211,21 @@ function parseAttribute(name: string, raw: unknown, terms: TermMap, geoName: boo
     return parseAttribute(name, { type: 'GeoProperty', value: raw }, terms, geoName);
   }
   const o = raw as Record<string, unknown>;
-  if (isNgsiLdNull(o)) return ok({ ...(o as unknown as Attribute), type: (o.type as AttributeType) ?? inferType(o, geoName) ?? 'Property' });
+  if (isNgsiLdNull(o))
+    return ok({
+      ...(o as unknown as Attribute),
+      type: (o.type as AttributeType) ?? inferType(o, geoName) ?? 'Property',
+    });
   let type = o.type as AttributeType | undefined;
   if (type === undefined) type = inferType(o, geoName);
-  else if (!ATTRIBUTE_TYPES.has(type)) return fail('BadRequestData', `${where}: type '${String(o.type)}' is not an NGSI-LD attribute type`);
+  else if (!ATTRIBUTE_TYPES.has(type))
+    return fail('BadRequestData', `${where}: type '${String(o.type)}' is not an NGSI-LD attribute type`);
   if (type === undefined) return fail('BadRequestData', `${where}: no type and no value`);
   const attr: Attribute = { type };
   switch (type) {
     case 'Property':
-      if (!('value' in o) || o.value === null) return fail('BadRequestData', `${where}: a Property needs a non-null value`);
+      if (!('value' in o) || o.value === null)
+        return fail('BadRequestData', `${where}: a Property needs a non-null value`);
       if (geoName && isGeometryLike(o.value)) {
         attr.type = 'GeoProperty';
         const g = validateGeometry(o.value);
@@ -217,7 +248,8 @@ function parseAttribute(name: string, raw: unknown, terms: TermMap, geoName: boo
       attr.object = o.object as string | string[];
       if (o.objectType !== undefined) {
         const ot = Array.isArray(o.objectType) ? o.objectType : [o.objectType];
-        if (!ot.every((t) => typeof t === 'string')) return fail('BadRequestData', `${where}: objectType must be a type name`);
+        if (!ot.every((t) => typeof t === 'string'))
+          return fail('BadRequestData', `${where}: objectType must be a type name`);
         const expanded = (ot as string[]).map((t) => terms.expand(t));
         attr.objectType = Array.isArray(o.objectType) ? expanded : expanded[0];
       }
@@ -230,7 +262,8 @@ function parseAttribute(name: string, raw: unknown, terms: TermMap, geoName: boo
       }
       for (const [lang, text] of Object.entries(map)) {
         const texts = Array.isArray(text) ? text : [text];
-        if (!texts.every((t) => typeof t === 'string')) return fail('BadRequestData', `${where}: languageMap['${lang}'] must be a string`);
+        if (!texts.every((t) => typeof t === 'string'))
+          return fail('BadRequestData', `${where}: languageMap['${lang}'] must be a string`);
       }
       attr.languageMap = map as Record<string, string | string[]>;
       break;
@@ -245,28 +278,38 @@ function parseAttribute(name: string, raw: unknown, terms: TermMap, geoName: boo
       break;
     }
     case 'JsonProperty':
-      if (!('json' in o) || o.json === undefined) return fail('BadRequestData', `${where}: a JsonProperty needs a json member`);
+      if (!('json' in o) || o.json === undefined)
+        return fail('BadRequestData', `${where}: a JsonProperty needs a json member`);
       attr.json = o.json;
       break;
     case 'ListProperty':
-      if (!Array.isArray(o.valueList)) return fail('BadRequestData', `${where}: a ListProperty needs a valueList array`);
+      if (!Array.isArray(o.valueList))
+        return fail('BadRequestData', `${where}: a ListProperty needs a valueList array`);
       attr.valueList = o.valueList;
       break;
     case 'ListRelationship': {
       const list = o.objectList;
-      if (!Array.isArray(list)) return fail('BadRequestData', `${where}: a ListRelationship needs an objectList array`);
-      const objects = list.map((x) => (x !== null && typeof x === 'object' ? (x as { object?: unknown }).object : x));
+      if (!Array.isArray(list))
+        return fail('BadRequestData', `${where}: a ListRelationship needs an objectList array`);
+      const objects = list.map((x) =>
+        x !== null && typeof x === 'object' ? (x as { object?: unknown }).object : x,
+      );
       if (!objects.every(isUri)) return fail('BadRequestData', `${where}: objectList entries must be URIs`);
       attr.objectList = objects as string[];
       break;
     }
   }
   if (o.datasetId !== undefined) {
-    if (!isUri(o.datasetId)) return fail('BadRequestData', `${where}: datasetId '${String(o.datasetId)}' is not a URI`);
+    if (!isUri(o.datasetId))
+      return fail('BadRequestData', `${where}: datasetId '${String(o.datasetId)}' is not a URI`);
     attr.datasetId = o.datasetId;
   }
   if (o.observedAt !== undefined) {
-    if (!isDateTime(o.observedAt)) return fail('BadRequestData', `${where}: observedAt '${String(o.observedAt)}' is not an ISO 8601 date-time`);
+    if (!isDateTime(o.observedAt))
+      return fail(
+        'BadRequestData',
+        `${where}: observedAt '${String(o.observedAt)}' is not an ISO 8601 date-time`,
+      );
     attr.observedAt = o.observedAt;
   }
   if (o.unitCode !== undefined) {
@@ -296,7 +339,11 @@ const VALUE_MEMBERS = ['value', 'object', 'languageMap', 'vocab', 'json', 'value
  * Parses the body of a partial attribute update: value members are validated when present,
  * other members are sub-attributes. Nothing is required, but the fragment must not be empty.
  */
-export function parseAttributeFragment(name: string, body: Record<string, unknown>, terms: TermMap): Result<AttributeFragment> {
+export function parseAttributeFragment(
+  name: string,
+  body: Record<string, unknown>,
+  terms: TermMap,
+): Result<AttributeFragment> {
   const members = Object.keys(body).filter((k) => k !== '@context');
   if (members.length === 0) return fail('BadRequestData', `attribute '${name}': the fragment is empty`);
   const typeGiven = body.type !== undefined;
@@ -304,18 +351,24 @@ export function parseAttributeFragment(name: string, body: Record<string, unknow
   let patch: Attribute;
   if (typeGiven || valueMembers.length > 0) {
     const core: Record<string, unknown> = {};
-    for (const m of [...VALUE_MEMBERS, 'type', 'datasetId', 'observedAt', 'unitCode', 'objectType'] as const) if (m in body) core[m] = body[m];
+    for (const m of [...VALUE_MEMBERS, 'type', 'datasetId', 'observedAt', 'unitCode', 'objectType'] as const)
+      if (m in body) core[m] = body[m];
     const parsed = parseAttribute(name, core, terms, GEO_NAMES.has(terms.expand(name)));
     if (!parsed.ok) return parsed;
     patch = parsed.value;
   } else {
     patch = { type: 'Property' };
     if (body.datasetId !== undefined) {
-      if (!isUri(body.datasetId)) return fail('BadRequestData', `attribute '${name}': datasetId '${String(body.datasetId)}' is not a URI`);
+      if (!isUri(body.datasetId))
+        return fail(
+          'BadRequestData',
+          `attribute '${name}': datasetId '${String(body.datasetId)}' is not a URI`,
+        );
       patch.datasetId = body.datasetId;
     }
     if (body.observedAt !== undefined) {
-      if (!isDateTime(body.observedAt)) return fail('BadRequestData', `attribute '${name}': observedAt is not a date-time`);
+      if (!isDateTime(body.observedAt))
+        return fail('BadRequestData', `attribute '${name}': observedAt is not a date-time`);
       patch.observedAt = body.observedAt;
     }
     if (typeof body.unitCode === 'string') patch.unitCode = body.unitCode;

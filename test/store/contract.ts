@@ -177,10 +177,18 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       };
       await put(store, '', [e]);
       for (const text of ['level==12', 'level>10', `name=="${long}"`, 'street=="Hauptstr"']) {
-        const r = await store.queryEntities('', { type: { kind: 'type', name: T('V') }, q: q(text), limit: 10, offset: 0 });
+        const r = await store.queryEntities('', {
+          type: { kind: 'type', name: T('V') },
+          q: q(text),
+          limit: 10,
+          offset: 0,
+        });
         assert.equal(r.entities.length, 1, text.slice(0, 30));
       }
-      assert.equal((await store.queryEntities('', { q: q(`name=="${long}y"`), limit: 10, offset: 0 })).entities.length, 0);
+      assert.equal(
+        (await store.queryEntities('', { q: q(`name=="${long}y"`), limit: 10, offset: 0 })).entities.length,
+        0,
+      );
       await store.close();
     });
 

@@ -18,7 +18,8 @@ function entityIdOf(item: unknown): string {
 }
 
 function sendBatch(reply: FastifyReply, mode: BatchMode, result: BatchResult): FastifyReply {
-  if (result.errors.length > 0) return reply.code(207).send({ success: result.success, errors: result.errors });
+  if (result.errors.length > 0)
+    return reply.code(207).send({ success: result.success, errors: result.errors });
   if (mode === 'create') return reply.code(201).send(result.success);
   if (mode === 'upsert') {
     if (result.created.length === 0) return reply.code(204).send();
@@ -30,12 +31,20 @@ function sendBatch(reply: FastifyReply, mode: BatchMode, result: BatchResult): F
 export function batchRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { broker } = deps;
 
-  async function parseItems(request: FastifyRequest, body: unknown[], forDelete: boolean): Promise<BatchInput[]> {
+  async function parseItems(
+    request: FastifyRequest,
+    body: unknown[],
+    forDelete: boolean,
+  ): Promise<BatchInput[]> {
     const inputs: BatchInput[] = [];
     for (const item of body) {
       if (forDelete) {
         if (!isUri(item)) {
-          inputs.push({ ok: false, entityId: String(item), problem: problem('BadRequestData', `'${String(item)}' is not a URI`) });
+          inputs.push({
+            ok: false,
+            entityId: String(item),
+            problem: problem('BadRequestData', `'${String(item)}' is not a URI`),
+          });
         } else inputs.push({ ok: true, entity: { id: item, type: [], attrs: {} } });
         continue;
       }
@@ -63,7 +72,11 @@ export function batchRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const body = request.body;
       if (!Array.isArray(body)) badRequest('a batch body must be a JSON array');
       if (body.length === 0) badRequest('a batch body must not be empty');
-      if (mode !== 'delete' && (request.headers['content-type'] ?? '').startsWith('application/ld+json') && request.headers.link) {
+      if (
+        mode !== 'delete' &&
+        (request.headers['content-type'] ?? '').startsWith('application/ld+json') &&
+        request.headers.link
+      ) {
         unwrap(fail('BadRequestData', 'a Link header @context is not allowed with application/ld+json'));
       }
       const inputs = await parseItems(request, body, mode === 'delete');

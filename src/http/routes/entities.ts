@@ -3,10 +3,25 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DistributedQuery } from '../../broker/registrations/index.ts';
-import { fail, isUri, isValidName, parseAttributeFragment, parseAttributeInstances, parseEntity } from '../../ngsi/index.ts';
+import {
+  fail,
+  isUri,
+  isValidName,
+  parseAttributeFragment,
+  parseAttributeInstances,
+  parseEntity,
+} from '../../ngsi/index.ts';
 import { badRequest, unwrap } from '../negotiation.ts';
 import { checkParams, parseEntityQuery, parseRepresentation, RETRIEVE_PARAMS } from '../query-params.ts';
-import { type ReadContext, readableTenant, readContext, type RouteDeps, sendEntities, tenantOf, writeContext } from '../request.ts';
+import {
+  type ReadContext,
+  type RouteDeps,
+  readableTenant,
+  readContext,
+  sendEntities,
+  tenantOf,
+  writeContext,
+} from '../request.ts';
 import { forwardContext, readableFederatedTenant } from './csource-registrations.ts';
 
 type Params = Record<string, string | string[] | undefined>;
@@ -49,21 +64,52 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
 
   // PUT and PATCH need an entity id in the path (clause 6.5.3)
   for (const method of ['PUT', 'PATCH'] as const) {
-    app.route({ method, url: '/entities', handler: async () => badRequest('the entity id is missing from the path') });
+    app.route({
+      method,
+      url: '/entities',
+      handler: async () => badRequest('the entity id is missing from the path'),
+    });
   }
 
   /** clause 5.6.21 Purge Entities: delete every entity a query selects */
   app.delete('/entities', async (request, reply) => {
     const params = request.query as Params;
-    unwrap(checkParams(params, new Set(['type', 'attrs', 'q', 'idPattern', 'id', 'scopeQ', 'local', 'georel', 'geometry', 'coordinates', 'geoproperty'])));
+    unwrap(
+      checkParams(
+        params,
+        new Set([
+          'type',
+          'attrs',
+          'q',
+          'idPattern',
+          'id',
+          'scopeQ',
+          'local',
+          'georel',
+          'geometry',
+          'coordinates',
+          'geoproperty',
+        ]),
+      ),
+    );
     const tenant = await readableTenant(request, broker);
     const ctx = await readContext(request, deps);
     const parsed = unwrap(parseEntityQuery(params, ctx.terms));
-    if (!parsed.hasFilter) badRequest('Purge Entities needs at least one of type, id, idPattern, attrs, q, geoQ or scopeQ');
+    if (!parsed.hasFilter)
+      badRequest('Purge Entities needs at least one of type, id, idPattern, attrs, q, geoQ or scopeQ');
     for (;;) {
-      const page = await broker.queryEntities(tenant, { ...parsed.query, limit: 1000, offset: 0, count: false });
+      const page = await broker.queryEntities(tenant, {
+        ...parsed.query,
+        limit: 1000,
+        offset: 0,
+        count: false,
+      });
       if (page.entities.length === 0) break;
-      await broker.batch(tenant, 'delete', page.entities.map((e) => ({ ok: true as const, entity: e })));
+      await broker.batch(
+        tenant,
+        'delete',
+        page.entities.map((e) => ({ ok: true as const, entity: e })),
+      );
       if (page.entities.length < 1000) break;
     }
     return reply.code(204).send();
@@ -82,10 +128,18 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     if (warnings.length > 0) reply.header('ngsild-warning', warnings.join(', '));
     if (result.count !== undefined) reply.header('ngsild-results-count', String(result.count));
     const geometryProperty = params.geometryProperty;
-    return sendEntities(reply, ctx, result.entities, parsed.representation.compact, typeof geometryProperty === 'string' ? geometryProperty : 'location');
+    return sendEntities(
+      reply,
+      ctx,
+      result.entities,
+      parsed.representation.compact,
+      typeof geometryProperty === 'string' ? geometryProperty : 'location',
+    );
   }
 
-  app.get('/entities', async (request, reply) => answerQuery(request, reply, request.query as Params, await readContext(request, deps)));
+  app.get('/entities', async (request, reply) =>
+    answerQuery(request, reply, request.query as Params, await readContext(request, deps)),
+  );
 
   /** clause 5.7.2 / 6.23: Query Entities with the query in a POST body */
   app.post('/entityOperations/query', async (request, reply) => {
@@ -97,17 +151,23 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     if (entities !== undefined && !Array.isArray(entities)) badRequest('Query: entities must be an array');
     const types = (entities ?? []).map((e) => e.type).filter((t): t is string => typeof t === 'string');
     const ids = (entities ?? []).map((e) => e.id).filter((t): t is string => typeof t === 'string');
-    const patterns = (entities ?? []).map((e) => e.idPattern).filter((t): t is string => typeof t === 'string');
+    const patterns = (entities ?? [])
+      .map((e) => e.idPattern)
+      .filter((t): t is string => typeof t === 'string');
     if (types.length > 0) params.type = [...new Set(types)].join(',');
     if (ids.length > 0) params.id = ids.join(',');
     if (patterns.length > 0) params.idPattern = patterns.join('|');
     if (Array.isArray(body.attrs)) params.attrs = (body.attrs as string[]).join(',');
-    for (const k of ['q', 'scopeQ', 'lang', 'pick', 'omit'] as const) if (typeof body[k] === 'string') params[k] = body[k] as string;
-    const geoQ = body.geoQ as { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string } | undefined;
+    for (const k of ['q', 'scopeQ', 'lang', 'pick', 'omit'] as const)
+      if (typeof body[k] === 'string') params[k] = body[k] as string;
+    const geoQ = body.geoQ as
+      | { georel?: string; geometry?: string; coordinates?: unknown; geoproperty?: string }
+      | undefined;
     if (geoQ) {
       params.georel = geoQ.georel;
       params.geometry = geoQ.geometry;
-      params.coordinates = typeof geoQ.coordinates === 'string' ? geoQ.coordinates : JSON.stringify(geoQ.coordinates);
+      params.coordinates =
+        typeof geoQ.coordinates === 'string' ? geoQ.coordinates : JSON.stringify(geoQ.coordinates);
       if (geoQ.geoproperty) params.geoproperty = geoQ.geoproperty;
     }
     const contextUrl = typeof context === 'string' ? context : read.contextUrl;
@@ -122,15 +182,20 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     const ctx = await readContext(request, deps);
     const rep = unwrap(parseRepresentation(params, ctx.terms));
     const attrs = rep.compact.attrs ? [...rep.compact.attrs] : undefined;
-    const forwarded = federation ? await federation.retrieveEntity(forwardContext(request, tenant, ctx.terms), id, attrs) : undefined;
-    if (forwarded && forwarded.warnings.length > 0) reply.header('ngsild-warning', forwarded.warnings.join(', '));
+    const forwarded = federation
+      ? await federation.retrieveEntity(forwardContext(request, tenant, ctx.terms), id, attrs)
+      : undefined;
+    if (forwarded && forwarded.warnings.length > 0)
+      reply.header('ngsild-warning', forwarded.warnings.join(', '));
     const entity = unwrap(forwarded ? forwarded.result : await broker.retrieveEntity(tenant, id));
     if (typeof params.type === 'string') {
       const wanted = params.type.split(',').map((t) => ctx.terms.expand(t));
-      if (!wanted.some((t) => entity.type.includes(t))) unwrap(fail('ResourceNotFound', `entity '${id}' is not of type '${params.type}'`));
+      if (!wanted.some((t) => entity.type.includes(t)))
+        unwrap(fail('ResourceNotFound', `entity '${id}' is not of type '${params.type}'`));
     }
     if (typeof params.datasetId === 'string') rep.compact.datasetId = params.datasetId;
-    const geometryProperty = typeof params.geometryProperty === 'string' ? params.geometryProperty : 'location';
+    const geometryProperty =
+      typeof params.geometryProperty === 'string' ? params.geometryProperty : 'location';
     return sendEntities(reply, ctx, entity, rep.compact, geometryProperty);
   });
 
@@ -150,7 +215,8 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     only(request.query as Params, ['local', 'format', 'options', 'observedAt', 'lang']);
     const body = requireObjectBody(request.body);
     const { terms } = await writeContext(request, deps, body);
-    if (body.id !== undefined && body.id !== id) badRequest(`the body's id '${String(body.id)}' differs from the URL's '${id}'`);
+    if (body.id !== undefined && body.id !== id)
+      badRequest(`the body's id '${String(body.id)}' differs from the URL's '${id}'`);
     const patch = unwrap(parseEntity(body, terms, { requireId: false, requireType: false }));
     unwrap(await broker.mergeEntity(tenantOf(request), id, { ...patch, id }));
     return reply.code(204).send();
@@ -163,7 +229,10 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     return reply.code(204).send();
   });
 
-  const attributeOutcome = (reply: import('fastify').FastifyReply, terms: import('../../ngsi/index.ts').TermMap, outcome: { updated: string[]; notUpdated: Array<{ attributeName: string; reason: string }> }) => {
+  const attributeOutcome = (
+    reply: import('fastify').FastifyReply,
+    outcome: { updated: string[]; notUpdated: Array<{ attributeName: string; reason: string }> },
+  ) => {
     if (outcome.notUpdated.length === 0) return reply.code(204).send();
     // UpdateResult names attributes by their expanded names, as the conformance suite reads it
     return reply.code(207).send({ updated: outcome.updated, notUpdated: outcome.notUpdated });
@@ -174,7 +243,11 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     const body = requireObjectBody(request.body);
     const { terms } = await writeContext(request, deps, body);
     const fragment = unwrap(parseEntity(body, terms, { requireId: false, requireType: false }));
-    if (Object.keys(fragment.attrs).length === 0 && fragment.type.length === 0 && fragment.scope === undefined) {
+    if (
+      Object.keys(fragment.attrs).length === 0 &&
+      fragment.type.length === 0 &&
+      fragment.scope === undefined
+    ) {
       badRequest(`the body has no attributes to ${what}`);
     }
     return { terms, fragment };
@@ -184,20 +257,28 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     const id = entityId(request);
     const params = request.query as Params;
     only(params, ['options', 'local']);
-    const { terms, fragment } = await fragmentOf(request, 'append');
-    return attributeOutcome(reply, terms, unwrap(await broker.appendAttributes(tenantOf(request), id, fragment, flag(params, 'noOverwrite'))));
+    const { fragment } = await fragmentOf(request, 'append');
+    return attributeOutcome(
+      reply,
+      unwrap(await broker.appendAttributes(tenantOf(request), id, fragment, flag(params, 'noOverwrite'))),
+    );
   });
 
   app.patch<{ Params: IdParams }>('/entities/:entityId/attrs', async (request, reply) => {
     const id = entityId(request);
     only(request.query as Params, ['local']);
-    const { terms, fragment } = await fragmentOf(request, 'update');
-    return attributeOutcome(reply, terms, unwrap(await broker.updateAttributes(tenantOf(request), id, fragment)));
+    const { fragment } = await fragmentOf(request, 'update');
+    return attributeOutcome(reply, unwrap(await broker.updateAttributes(tenantOf(request), id, fragment)));
   });
 
   // an attribute operation needs the attribute's name in the path
   app.delete<{ Params: IdParams }>('/entities/:entityId/attrs', async (_request, reply) =>
-    reply.code(405).header('allow', 'POST, PATCH').send({ type: 'https://uri.etsi.org/ngsi-ld/errors/InvalidRequest', title: 'Method not allowed', status: 405, detail: 'DELETE needs an attribute name: /entities/{entityId}/attrs/{attrId}' }),
+    reply.code(405).header('allow', 'POST, PATCH').send({
+      type: 'https://uri.etsi.org/ngsi-ld/errors/InvalidRequest',
+      title: 'Method not allowed',
+      status: 405,
+      detail: 'DELETE needs an attribute name: /entities/{entityId}/attrs/{attrId}',
+    }),
   );
 
   app.patch<{ Params: AttrParams }>('/entities/:entityId/attrs/:attrId', async (request, reply) => {
@@ -205,7 +286,8 @@ export function entityRoutes(app: FastifyInstance, deps: RouteDeps, federation?:
     only(request.query as Params, ['local']);
     const body = requireObjectBody(request.body);
     const { terms } = await writeContext(request, deps, body);
-    if (!isValidName(request.params.attrId)) badRequest(`attribute name '${request.params.attrId}' is not valid`);
+    if (!isValidName(request.params.attrId))
+      badRequest(`attribute name '${request.params.attrId}' is not valid`);
     const name = terms.expand(request.params.attrId);
     const { '@context': _ctx, ...rest } = body;
     const { patch, typeGiven } = unwrap(parseAttributeFragment(request.params.attrId, rest, terms));
