@@ -10,7 +10,7 @@
  * Newton step, Δ = (c_U − c_L)/(Σ c'), capped by the flow on the longer segment. A bush update
  * drops unused links and adds every link (i, j) with U_i + c_ij < U_j, which keeps it acyclic
  * (along any cycle U would have to increase strictly). All state lives in typed arrays: per
- * origin a link-flow row, a membership row, a topological order and the bush's links as entry
+ * origin a membership row, a topological order and the bush's links with their flows as entry
  * lists in that order (grown as the bush grows), so no pass allocates.
  */
 import type { IterationLog, SolveOptions, SolveOutput } from './convergence.ts';
@@ -42,7 +42,10 @@ interface State {
   readonly quartic: Uint8Array;
   readonly c0: Float64Array;
   readonly k4: Float64Array;
-  readonly bushFlow: Float64Array;
+  /** Per origin, the bush flow of each entry (see ent). */
+  readonly flow: Float64Array[];
+  /** Bush flows by link while entry lists are rebuilt; zero otherwise. */
+  readonly linkScratch: Float64Array;
   readonly inBush: Uint8Array;
   /** Per origin k, its bush's nodes in topological order: topo[k·n + t], t < topoCount[k]. */
   readonly topo: Int32Array;
@@ -98,7 +101,8 @@ function createState(p: Problem): State {
     quartic,
     c0,
     k4,
-    bushFlow: new Float64Array(K * m),
+    flow: Array.from({ length: K }, () => new Float64Array(0)),
+    linkScratch: new Float64Array(m),
     inBush: new Uint8Array(K * m),
     topo: new Int32Array(K * n),
     topoCount: new Int32Array(K),
@@ -139,12 +143,14 @@ function refreshCosts(s: State): void {
 
 /** Link flows as the sum of the bush flows, which removes drift of the incremental updates. */
 function sumFlows(s: State): void {
-  const { x, bushFlow, m } = s;
+  const { x, n, entStart } = s;
   const K = s.p.root.length;
   x.fill(0);
   for (let k = 0; k < K; k++) {
-    const base = k * m;
-    for (let a = 0; a < m; a++) x[a] += bushFlow[base + a];
+    const ent = s.ent[k];
+    const fl = s.flow[k];
+    const count = entStart[k * (n + 1) + s.topoCount[k]];
+    for (let e = 0; e < count; e++) x[ent[2 * e]] += fl[e];
   }
   refreshCosts(s);
 }
@@ -154,7 +160,7 @@ function sumFlows(s: State): void {
  * free-flow shortest path travel time Σ q·π.
  */
 function initialBushes(s: State, sp: ShortestPaths): number {
-  const { p, n, m, bushFlow, inBush, topo, topoCount } = s;
+  const { p, n, m, linkScratch, inBush, topo, topoCount } = s;
   const nodeFlow = new Float64Array(n);
   refreshCosts(s);
   const cost = s.cost;
@@ -173,7 +179,7 @@ function initialBushes(s: State, sp: ShortestPaths): number {
       inBush[base + a] = 1;
       const f = nodeFlow[j];
       if (f > 0) {
-        bushFlow[base + a] += f;
+        linkScratch[a] += f;
         nodeFlow[p.from[a]] += f;
       }
     }
@@ -222,11 +228,12 @@ function sortBush(s: State, k: number): void {
 }
 
 /**
- * The entry lists of bush k, which has `count` links, from its membership row and topological
- * order; false (lists unusable) if a link's tail does not come before its head in that order.
+ * The entry lists of bush k, which has `count` links, from its membership row, topological order
+ * and flows in linkScratch; false (lists unusable, linkScratch kept) if a link's tail does not
+ * come before its head in that order, else linkScratch is cleared.
  */
 function buildEntries(s: State, k: number, count: number): boolean {
-  const { m, n, inBush, topo, pos, entStart } = s;
+  const { m, n, inBush, topo, pos, entStart, linkScratch } = s;
   const { from, inStart, inLinks } = s.p;
   const base = k * m;
   const tb = k * n;
@@ -238,7 +245,9 @@ function buildEntries(s: State, k: number, count: number): boolean {
     // Headroom, as bushes grow over the first iterations.
     ent = new Int32Array(2 * (count + (count >> 2)));
     s.ent[k] = ent;
+    s.flow[k] = new Float64Array(count + (count >> 2));
   }
+  const fl = s.flow[k];
   let w = 0;
   let ordered = true;
   for (let t = 0; t < cnt; t++) {
@@ -251,10 +260,12 @@ function buildEntries(s: State, k: number, count: number): boolean {
       if (i >= t) ordered = false;
       ent[2 * w] = a;
       ent[2 * w + 1] = i;
+      fl[w] = linkScratch[a];
       w++;
     }
   }
   entStart[sb + cnt] = w;
+  if (ordered) for (let e = 0; e < w; e++) linkScratch[ent[2 * e]] = 0;
   return ordered;
 }
 
@@ -325,9 +336,9 @@ function radixByU(s: State, cnt: number): void {
 
 /** Shortest (L) and longest used (U) path labels of bush k by topological position. */
 function labels(s: State, k: number): void {
-  const { m, n, bushFlow, cost, L, U, Lp, Up, entStart } = s;
+  const { n, cost, L, U, Lp, Up, entStart } = s;
   const ent = s.ent[k];
-  const base = k * m;
+  const fl = s.flow[k];
   const sb = k * (n + 1);
   const cnt = s.topoCount[k];
   L[0] = 0;
@@ -349,7 +360,7 @@ function labels(s: State, k: number): void {
         lj = l;
         lp = e;
       }
-      if (bushFlow[base + a] > 0) {
+      if (fl[e] > 0) {
         const u = U[i] + c;
         if (u > uj) {
           uj = u;
@@ -365,9 +376,10 @@ function labels(s: State, k: number): void {
 }
 
 function updateBush(s: State, k: number): void {
-  const { m, n, inBush, bushFlow, topo, cost, L, U, byNode, entStart } = s;
+  const { m, n, inBush, topo, cost, L, U, byNode, entStart, linkScratch } = s;
   const { from, to, firstThru } = s.p;
   const ent = s.ent[k];
+  const fl = s.flow[k];
   const base = k * m;
   const tb = k * n;
   const sb = k * (n + 1);
@@ -402,7 +414,7 @@ function updateBush(s: State, k: number): void {
     let uj = NEG;
     for (let e = s0; e < s1; e++) {
       const a = ent[2 * e];
-      if (e !== lp && bushFlow[base + a] <= 0) {
+      if (e !== lp && fl[e] <= 0) {
         inBush[base + a] = 0;
         continue;
       }
@@ -411,6 +423,7 @@ function updateBush(s: State, k: number): void {
       if (u > uj) uj = u;
       ent[2 * w] = a;
       ent[2 * w + 1] = i;
+      fl[w] = fl[e];
       w++;
     }
     U[t] = uj;
@@ -436,6 +449,7 @@ function updateBush(s: State, k: number): void {
   }
   // Dropping links keeps the order valid; only added links need a new one.
   if (added === 0) return;
+  for (let e = 0; e < w; e++) linkScratch[ent[2 * e]] = fl[e];
   if (!grown) {
     reorder(s, k);
     if (buildEntries(s, k, w + added)) return;
@@ -446,9 +460,9 @@ function updateBush(s: State, k: number): void {
 /** One Algorithm B flow pass over bush k; returns the largest cost difference it saw. */
 function shiftFlows(s: State, k: number, threshold: number): number {
   labels(s, k);
-  const { m, bushFlow, cost, der, x, L, U, Lp, Up } = s;
+  const { cost, der, x, L, U, Lp, Up } = s;
   const ent = s.ent[k];
-  const base = k * m;
+  const fl = s.flow[k];
   let worst = 0;
   for (let t = s.topoCount[k] - 1; t > 0; t--) {
     const upj = Up[t];
@@ -465,7 +479,7 @@ function shiftFlows(s: State, k: number, threshold: number): number {
     a = ent[2 * upj];
     let maxC = cost[a];
     let maxD = der[a];
-    let maxF = bushFlow[base + a];
+    let maxF = fl[upj];
     let qn = ent[2 * upj + 1];
     let broken = false;
     while (pn !== qn) {
@@ -485,7 +499,7 @@ function shiftFlows(s: State, k: number, threshold: number): number {
         a = ent[2 * e];
         maxC += cost[a];
         maxD += der[a];
-        const f = bushFlow[base + a];
+        const f = fl[e];
         if (f < maxF) maxF = f;
         qn = ent[2 * e + 1];
       }
@@ -500,11 +514,11 @@ function shiftFlows(s: State, k: number, threshold: number): number {
     while (q !== dv) {
       const e = Up[q];
       a = ent[2 * e];
-      const f0 = bushFlow[base + a];
+      const f0 = fl[e];
       const f = f0 - delta;
       // Links that carried the bottleneck flow up to rounding empty completely; a residue would
       // leave a node with outflow but no inflow.
-      bushFlow[base + a] = f > RESIDUE * f0 ? f : 0;
+      fl[e] = f > RESIDUE * f0 ? f : 0;
       setFlow(s, a, x[a] - delta);
       q = ent[2 * e + 1];
     }
@@ -512,7 +526,7 @@ function shiftFlows(s: State, k: number, threshold: number): number {
     while (q !== dv) {
       const e = Lp[q];
       a = ent[2 * e];
-      bushFlow[base + a] += delta;
+      fl[e] += delta;
       setFlow(s, a, x[a] + delta);
       q = ent[2 * e + 1];
     }
