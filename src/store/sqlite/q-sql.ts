@@ -1,5 +1,5 @@
 /**
- * q AST -> an SQLite prefilter over the JSONB entity document. The prefilter only has to be a
+ * q AST -> an SQLite prefilter over the JSON entity document. The prefilter only has to be a
  * superset of the matches: every candidate is refined by `evaluateQ` in memory, so a term the
  * SQL cannot express exactly (sub-attributes, compound paths, multi-attributes, lists) simply
  * lets its candidates through. The common terms — a scalar comparison on an attribute's value

@@ -1,5 +1,5 @@
 /**
- * The embedded engine: one SQLite file (WAL), entities as JSONB documents, a type index, and an
+ * The embedded engine: one SQLite file (WAL), entities as JSON documents, a type index, and an
  * R*Tree over the bounding boxes of every GeoProperty instance. Queries prefilter in SQL and
  * refine in memory with the exact NGSI-LD semantics of ngsi/ (filter-refine), so SQL never has to
  * be the source of truth for q or geometry.
@@ -95,14 +95,14 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.stmts = {
       get: db.prepare<[string, string], { pk: number; doc: string }>(
-        'SELECT pk, json(doc) AS doc FROM entity WHERE tenant = ? AND id = ?',
+        'SELECT pk, doc FROM entity WHERE tenant = ? AND id = ?',
       ),
-      insert: db.prepare('INSERT INTO entity (tenant, id, doc) VALUES (?, ?, jsonb(?)) RETURNING pk'),
-      update: db.prepare('UPDATE entity SET doc = jsonb(?) WHERE pk = ?'),
+      insert: db.prepare('INSERT INTO entity (tenant, id, doc) VALUES (?, ?, ?) RETURNING pk'),
+      update: db.prepare('UPDATE entity SET doc = ? WHERE pk = ?'),
       delete: db.prepare('DELETE FROM entity WHERE pk = ?'),
       delTypes: db.prepare('DELETE FROM entity_type WHERE pk = ?'),
       delValues: db.prepare('DELETE FROM attr_value WHERE pk = ?'),
-      docByPk: db.prepare<[number], { doc: string }>('SELECT json(doc) AS doc FROM entity WHERE pk = ?'),
+      docByPk: db.prepare<[number], { doc: string }>('SELECT doc FROM entity WHERE pk = ?'),
       delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND nid = ?'),
       addValue: db.prepare('INSERT INTO attr_value (pk, nid, num, str) VALUES (?, ?, ?, ?)'),
       findName: db.prepare<[string, string], { nid: number }>(
@@ -232,7 +232,7 @@ export class SqliteStore implements Store {
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
       const rows = this.prepared(
-        `SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`,
+        `SELECT e.doc AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`,
       ).all(...params, query.limit, query.offset);
       const result: QueryResult = { entities: rows.map((r) => JSON.parse(r.doc) as Entity) };
       if (query.count) {
@@ -245,7 +245,7 @@ export class SqliteStore implements Store {
     if (query.orderBy) {
       // sorting by attribute values needs every match; fine for the result sizes orderBy serves
       const all: Entity[] = [];
-      for (const row of this.prepared(`SELECT json(e.doc) AS doc ${base} ORDER BY ${orderCol}`).iterate(
+      for (const row of this.prepared(`SELECT e.doc AS doc ${base} ORDER BY ${orderCol}`).iterate(
         ...params,
       )) {
         const entity = JSON.parse(row.doc) as Entity;
@@ -398,7 +398,7 @@ export class SqliteStore implements Store {
     const empty = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM attr_value').get()!.n === 0;
     if (!empty) return;
     const rows = this.db.prepare<[], { pk: number; tenant: string; doc: string }>(
-      'SELECT pk, tenant, json(doc) AS doc FROM entity',
+      'SELECT pk, tenant, doc FROM entity',
     );
     this.db.transaction(() => {
       for (const r of rows.iterate()) {
