@@ -69,6 +69,10 @@ interface State {
   readonly indeg: Int32Array;
   readonly perm: Int32Array;
   readonly perm2: Int32Array;
+  /** Links a bush update adds, and the same grouped by head (insertEntries). */
+  readonly newLinks: Int32Array;
+  readonly addSorted: Int32Array;
+  readonly addEnd: Int32Array;
   readonly tmp: Int32Array;
   /** U's bits, for radixByU; little-endian words. */
   readonly uBits: Uint32Array;
@@ -116,6 +120,9 @@ function createState(p: Problem): State {
     pos: new Int32Array(n),
     perm: new Int32Array(n),
     perm2: new Int32Array(n),
+    newLinks: new Int32Array(m),
+    addSorted: new Int32Array(m),
+    addEnd: new Int32Array(n),
     tmp: new Int32Array(n),
     uBits: new Uint32Array(U.buffer),
     radix: new Int32Array(256),
@@ -376,7 +383,7 @@ function labels(s: State, k: number): void {
 }
 
 function updateBush(s: State, k: number): void {
-  const { m, n, inBush, topo, cost, L, U, byNode, entStart, linkScratch } = s;
+  const { m, n, inBush, topo, cost, L, U, byNode, entStart, linkScratch, pos, newLinks } = s;
   const { from, to, firstThru } = s.p;
   const ent = s.ent[k];
   const fl = s.flow[k];
@@ -394,6 +401,7 @@ function updateBush(s: State, k: number): void {
   byNode[r] = 0;
   L[0] = 0;
   U[0] = 0;
+  pos[r] = 0;
   let w = 0;
   let next = entStart[sb + 1];
   for (let t = 1; t < cnt; t++) {
@@ -427,11 +435,14 @@ function updateBush(s: State, k: number): void {
       w++;
     }
     U[t] = uj;
-    byNode[topo[tb + t]] = uj;
+    const j = topo[tb + t];
+    byNode[j] = uj;
+    pos[j] = t;
   }
   entStart[sb + cnt] = w;
   let added = 0;
   let grown = false;
+  let forward = true;
   for (let a = 0; a < m; a++) {
     if (inBush[base + a] === 1) continue;
     const i = from[a];
@@ -443,18 +454,76 @@ function updateBush(s: State, k: number): void {
     const uj = byNode[j];
     if (uj === NEG || ui + cost[a] < uj) {
       inBush[base + a] = 1;
-      added++;
+      newLinks[added++] = a;
       if (uj === NEG) grown = true;
+      else if (pos[i] >= pos[j]) forward = false;
     }
   }
-  // Dropping links keeps the order valid; only added links need a new one.
+  // Dropping links keeps the order valid; so do added links that go forward in it.
   if (added === 0) return;
+  if (!grown && forward) {
+    insertEntries(s, k, w, added);
+    return;
+  }
   for (let e = 0; e < w; e++) linkScratch[ent[2 * e]] = fl[e];
   if (!grown) {
     reorder(s, k);
     if (buildEntries(s, k, w + added)) return;
   }
   sortBush(s, k);
+}
+
+/**
+ * Merges the `added` links in newLinks (flow 0, heads and tails at positions `pos`, tails first)
+ * into bush k's `w` entries, from the back so that it can work in place.
+ */
+function insertEntries(s: State, k: number, w: number, added: number): void {
+  const { n, pos, newLinks, addEnd, addSorted, entStart } = s;
+  const { from, to } = s.p;
+  const sb = k * (n + 1);
+  const cnt = s.topoCount[k];
+  addEnd.fill(0, 0, cnt);
+  for (let q = 0; q < added; q++) addEnd[pos[to[newLinks[q]]]]++;
+  for (let t = 1; t < cnt; t++) addEnd[t] += addEnd[t - 1];
+  // Filled from the back, addEnd[t] ends as the start of head t's group, i.e. the end of t - 1's.
+  for (let q = added - 1; q >= 0; q--) {
+    const a = newLinks[q];
+    addSorted[--addEnd[pos[to[a]]]] = a;
+  }
+  const total = w + added;
+  let ent = s.ent[k];
+  let fl = s.flow[k];
+  if (ent.length < 2 * total) {
+    const cap = total + (total >> 2);
+    const e2 = new Int32Array(2 * cap);
+    e2.set(ent.subarray(0, 2 * w));
+    const f2 = new Float64Array(cap);
+    f2.set(fl.subarray(0, w));
+    s.ent[k] = ent = e2;
+    s.flow[k] = fl = f2;
+  }
+  let W = total;
+  let oldEnd = w;
+  entStart[sb + cnt] = total;
+  for (let t = cnt - 1; t > 0; t--) {
+    const oldStart = entStart[sb + t];
+    const gEnd = t + 1 < cnt ? addEnd[t + 1] : added;
+    for (let q = gEnd - 1; q >= addEnd[t]; q--) {
+      const a = addSorted[q];
+      W--;
+      ent[2 * W] = a;
+      ent[2 * W + 1] = pos[from[a]];
+      fl[W] = 0;
+    }
+    for (let e = oldEnd - 1; e >= oldStart; e--) {
+      W--;
+      ent[2 * W] = ent[2 * e];
+      ent[2 * W + 1] = ent[2 * e + 1];
+      fl[W] = fl[e];
+    }
+    entStart[sb + t] = W;
+    oldEnd = oldStart;
+  }
 }
 
 /** One Algorithm B flow pass over bush k; returns the largest cost difference it saw. */
