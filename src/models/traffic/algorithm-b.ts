@@ -73,6 +73,10 @@ interface State {
   readonly newLinks: Int32Array;
   readonly addSorted: Int32Array;
   readonly addEnd: Int32Array;
+  /** A bush's entry lists while remapEntries builds them. */
+  readonly entTmp: Int32Array;
+  readonly flowTmp: Float64Array;
+  readonly startTmp: Int32Array;
   readonly tmp: Int32Array;
   /** U's bits, for radixByU; little-endian words. */
   readonly uBits: Uint32Array;
@@ -123,6 +127,9 @@ function createState(p: Problem): State {
     newLinks: new Int32Array(m),
     addSorted: new Int32Array(m),
     addEnd: new Int32Array(n),
+    entTmp: new Int32Array(2 * m),
+    flowTmp: new Float64Array(m),
+    startTmp: new Int32Array(n + 1),
     tmp: new Int32Array(n),
     uBits: new Uint32Array(U.buffer),
     radix: new Int32Array(256),
@@ -461,15 +468,15 @@ function updateBush(s: State, k: number): void {
   }
   // Dropping links keeps the order valid; so do added links that go forward in it.
   if (added === 0) return;
-  if (!grown && forward) {
-    insertEntries(s, k, w, added);
-    return;
+  if (!grown) {
+    if (forward) {
+      insertEntries(s, k, w, added);
+      return;
+    }
+    reorder(s, k);
+    if (remapEntries(s, k, added)) return;
   }
   for (let e = 0; e < w; e++) linkScratch[ent[2 * e]] = fl[e];
-  if (!grown) {
-    reorder(s, k);
-    if (buildEntries(s, k, w + added)) return;
-  }
   sortBush(s, k);
 }
 
@@ -478,18 +485,11 @@ function updateBush(s: State, k: number): void {
  * into bush k's `w` entries, from the back so that it can work in place.
  */
 function insertEntries(s: State, k: number, w: number, added: number): void {
-  const { n, pos, newLinks, addEnd, addSorted, entStart } = s;
-  const { from, to } = s.p;
+  const { n, pos, addEnd, addSorted, entStart } = s;
+  const from = s.p.from;
   const sb = k * (n + 1);
   const cnt = s.topoCount[k];
-  addEnd.fill(0, 0, cnt);
-  for (let q = 0; q < added; q++) addEnd[pos[to[newLinks[q]]]]++;
-  for (let t = 1; t < cnt; t++) addEnd[t] += addEnd[t - 1];
-  // Filled from the back, addEnd[t] ends as the start of head t's group, i.e. the end of t - 1's.
-  for (let q = added - 1; q >= 0; q--) {
-    const a = newLinks[q];
-    addSorted[--addEnd[pos[to[a]]]] = a;
-  }
+  groupAdded(s, cnt, added);
   const total = w + added;
   let ent = s.ent[k];
   let fl = s.flow[k];
@@ -524,6 +524,68 @@ function insertEntries(s: State, k: number, w: number, added: number): void {
     entStart[sb + t] = W;
     oldEnd = oldStart;
   }
+}
+
+/** Groups the `added` links in newLinks by the position `pos` of their heads (addSorted, addEnd). */
+function groupAdded(s: State, cnt: number, added: number): void {
+  const { pos, newLinks, addEnd, addSorted } = s;
+  const to = s.p.to;
+  addEnd.fill(0, 0, cnt);
+  for (let q = 0; q < added; q++) addEnd[pos[to[newLinks[q]]]]++;
+  for (let t = 1; t < cnt; t++) addEnd[t] += addEnd[t - 1];
+  // Filled from the back, addEnd[t] ends as the start of head t's group, i.e. the end of t - 1's.
+  for (let q = added - 1; q >= 0; q--) {
+    const a = newLinks[q];
+    addSorted[--addEnd[pos[to[a]]]] = a;
+  }
+}
+
+/**
+ * Bush k's entry lists in the order reorder left in perm (new position → old), from its
+ * entries in the old order and the `added` links in newLinks, with old positions in `pos`. False,
+ * with the old lists kept, if some tail does not come before its head in the new order.
+ */
+function remapEntries(s: State, k: number, added: number): boolean {
+  const { n, perm, tmp: inv, pos, addEnd, addSorted, entStart, entTmp, flowTmp, startTmp } = s;
+  const from = s.p.from;
+  const sb = k * (n + 1);
+  const cnt = s.topoCount[k];
+  const ent = s.ent[k];
+  const fl = s.flow[k];
+  for (let t = 0; t < cnt; t++) inv[perm[t]] = t;
+  groupAdded(s, cnt, added);
+  let W = 0;
+  for (let t = 0; t < cnt; t++) {
+    startTmp[t] = W;
+    const o = perm[t];
+    for (let e = entStart[sb + o], end = entStart[sb + o + 1]; e < end; e++) {
+      const i = inv[ent[2 * e + 1]];
+      if (i >= t) return false;
+      entTmp[2 * W] = ent[2 * e];
+      entTmp[2 * W + 1] = i;
+      flowTmp[W] = fl[e];
+      W++;
+    }
+    for (let q = addEnd[o], end = o + 1 < cnt ? addEnd[o + 1] : added; q < end; q++) {
+      const a = addSorted[q];
+      const i = inv[pos[from[a]]];
+      if (i >= t) return false;
+      entTmp[2 * W] = a;
+      entTmp[2 * W + 1] = i;
+      flowTmp[W] = 0;
+      W++;
+    }
+  }
+  startTmp[cnt] = W;
+  if (ent.length < 2 * W) {
+    const cap = W + (W >> 2);
+    s.ent[k] = new Int32Array(2 * cap);
+    s.flow[k] = new Float64Array(cap);
+  }
+  s.ent[k].set(entTmp.subarray(0, 2 * W));
+  s.flow[k].set(flowTmp.subarray(0, W));
+  entStart.set(startTmp.subarray(0, cnt + 1), sb);
+  return true;
 }
 
 /** One Algorithm B flow pass over bush k; returns the largest cost difference it saw. */
