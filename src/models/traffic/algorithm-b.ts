@@ -174,7 +174,7 @@ function sumFlows(s: State): void {
  * free-flow shortest path travel time Σ q·π.
  */
 function initialBushes(s: State, sp: ShortestPaths): number {
-  const { p, n, m, linkScratch, inBush, topo, topoCount } = s;
+  const { p, n, m, inBush, topo, topoCount, pos, entStart } = s;
   const nodeFlow = new Float64Array(n);
   refreshCosts(s);
   const cost = s.cost;
@@ -187,19 +187,36 @@ function initialBushes(s: State, sp: ShortestPaths): number {
       nodeFlow[p.odDest[e]] += p.odTrips[e];
       sptt += p.odTrips[e] * sp.dist[p.odDest[e]];
     }
-    for (let t = sp.settled - 1; t > 0; t--) {
+    // A tree: each node but the root has one entry, its predecessor link, in settling order.
+    const cnt = sp.settled;
+    const tb = k * n;
+    const sb = k * (n + 1);
+    let ent = s.ent[k];
+    if (ent.length < 2 * cnt) {
+      ent = new Int32Array(2 * (cnt + (cnt >> 2)));
+      s.ent[k] = ent;
+      s.flow[k] = new Float64Array(cnt + (cnt >> 2));
+    }
+    const fl = s.flow[k];
+    for (let t = 0; t < cnt; t++) {
+      const j = sp.order[t];
+      topo[tb + t] = j;
+      pos[j] = t;
+    }
+    topoCount[k] = cnt;
+    entStart[sb] = 0;
+    for (let t = cnt - 1; t > 0; t--) {
       const j = sp.order[t];
       const a = sp.pred[j];
       inBush[base + a] = 1;
       const f = nodeFlow[j];
-      if (f > 0) {
-        linkScratch[a] += f;
-        nodeFlow[p.from[a]] += f;
-      }
+      if (f > 0) nodeFlow[p.from[a]] += f;
+      ent[2 * (t - 1)] = a;
+      ent[2 * (t - 1) + 1] = pos[p.from[a]];
+      fl[t - 1] = f;
+      entStart[sb + t] = t - 1;
     }
-    for (let t = 0; t < sp.settled; t++) topo[k * n + t] = sp.order[t];
-    topoCount[k] = sp.settled;
-    buildEntries(s, k, sp.settled - 1);
+    entStart[sb + cnt] = cnt - 1;
   }
   sumFlows(s);
   return sptt;
