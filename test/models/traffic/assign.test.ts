@@ -118,6 +118,25 @@ test('SiouxFalls: TSTT, link costs and OD costs are consistent with the flows', 
   assert.deepEqual([...r.odFlow], [...demand.trips]);
 });
 
+test('Algorithm B: the gap it takes from its bushes is the one Dijkstra measures', () => {
+  // Early iterates (bushes far from containing the shortest paths) and elastic demand (per-origin
+  // roots whose zone passes through traffic) as well as a converged one.
+  const { network, demand } = load(SIOUX);
+  for (const options of [
+    { gap: 1e-10, maxIterations: 1 },
+    { gap: 1e-10, maxIterations: 3 },
+    { gap: 1e-10, maxIterations: 2, rigidity: 0.8 },
+    { gap: 1e-10, rigidity: 0.8 },
+  ]) {
+    const r = assign(network, demand, options);
+    const logged = r.log[r.log.length - 1].relativeGap;
+    assert.ok(
+      Math.abs(logged - r.relativeGap) < 1e-14,
+      `${JSON.stringify(options)}: ${logged} vs ${r.relativeGap}`,
+    );
+  }
+});
+
 test('results are deterministic', () => {
   const { network, demand } = load(SIOUX);
   const a = assign(network, demand, { gap: 1e-8 });
