@@ -231,9 +231,11 @@ export class SqliteStore implements Store {
     const orderCol = from.startsWith('entity_type') ? 't.id' : 'e.id';
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
-      const rows = this.prepared(
-        `SELECT e.doc AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`,
-      ).all(...params, query.limit, query.offset);
+      const rows = this.prepared(`SELECT e.doc AS doc ${base} ORDER BY ${orderCol} LIMIT ? OFFSET ?`).all(
+        ...params,
+        query.limit,
+        query.offset,
+      );
       const result: QueryResult = { entities: rows.map((r) => JSON.parse(r.doc) as Entity) };
       if (query.count) {
         result.count = this.db
