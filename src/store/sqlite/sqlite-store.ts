@@ -399,14 +399,19 @@ export class SqliteStore implements Store {
   private rebuildValueIndex(): void {
     const empty = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM attr_value').get()!.n === 0;
     if (!empty) return;
-    const rows = this.db.prepare<[], { pk: number; tenant: string; doc: string }>(
-      'SELECT pk, tenant, doc FROM entity',
+    // pages of documents, not one open iterator: the connection cannot write while it iterates
+    const page = this.db.prepare<[number], { pk: number; tenant: string; doc: string }>(
+      'SELECT pk, tenant, doc FROM entity WHERE pk > ? ORDER BY pk LIMIT 1000',
     );
     this.db.transaction(() => {
-      for (const r of rows.iterate()) {
-        const entity = JSON.parse(r.doc) as Entity;
-        for (const [attr, instances] of Object.entries(entity.attrs))
-          this.indexValues(r.tenant, r.pk, attr, instances);
+      let after = 0;
+      for (let rows = page.all(after); rows.length > 0; rows = page.all(after)) {
+        for (const r of rows) {
+          const entity = JSON.parse(r.doc) as Entity;
+          for (const [attr, instances] of Object.entries(entity.attrs))
+            this.indexValues(r.tenant, r.pk, attr, instances);
+        }
+        after = rows[rows.length - 1].pk;
       }
     })();
   }
