@@ -13,18 +13,19 @@ let n = 0;
 after(() => rmSync(dir, { recursive: true, force: true }));
 storeContract('sqlite', async () => openStore({ engine: 'sqlite', path: join(dir, `store-${n++}.sqlite`) }));
 
+const terms = TermMap.core();
+const iri = (n: string) => terms.expand(n);
+
 // An older file brought forward on open has an empty value index, rebuilt from the documents:
 // more than one page of them, written while they are read.
 test('the value index is rebuilt from the documents when a file is opened with it empty', async () => {
   const path = join(dir, 'rebuild.sqlite');
-  const terms = TermMap.core();
-  const T = (n: string) => terms.expand(n);
   let store = openStore({ engine: 'sqlite', path });
   const ids = Array.from({ length: 2500 }, (_, i) => `urn:ngsi-ld:Sensor:r${i}`);
   await store.modifyEntities('city', ids, () => ({
     writes: ids.map((id, i) => ({
       id,
-      entity: { id, type: [T('Sensor')], attrs: { [T('level')]: [{ type: 'Property', value: i }] } },
+      entity: { id, type: [iri('Sensor')], attrs: { [iri('level')]: [{ type: 'Property', value: i }] } },
     })),
     result: undefined,
   }));
@@ -34,8 +35,8 @@ test('the value index is rebuilt from the documents when a file is opened with i
   const q = parseQ('level>=2400;level<2403');
   assert.ok(q.ok);
   const { entities } = await store.queryEntities('city', {
-    type: { kind: 'type', name: T('Sensor') },
-    q: expandQ(q.value, T),
+    type: { kind: 'type', name: iri('Sensor') },
+    q: expandQ(q.value, iri),
     limit: 10,
     offset: 0,
   });
