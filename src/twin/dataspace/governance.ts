@@ -59,7 +59,13 @@ export function createGovernance(o: GovernanceOptions) {
 
   function authorityList(): TrustList {
     const stored = o.store.getSetting('trust-list');
-    if (stored) return JSON.parse(stored) as TrustList;
+    if (stored) {
+      const list = JSON.parse(stored) as TrustList;
+      // a list issued under another URL (the instance now runs on another port or host) names
+      // an identity nobody can verify any more: this authority starts a list of its own, and
+      // participants onboard again under it
+      if (list.issuer === o.identity.did) return list;
+    }
     const first = onboard(
       emptyTrustList(o.identity.did, iso()),
       {

@@ -90,3 +90,52 @@ test('an unapproved participant is pending and refused; after the operator appro
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('an authority started again on another port issues its trust list under its new identity', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'twinbox-governance-'));
+  const [ap1, ap2, pp] = [await freePort(), await freePort(), await freePort()];
+  const dir = join(root, 'a');
+  const publish = { participant: 'authority', datasets: [] };
+  const apps: FastifyInstance[] = [];
+  const issuer = (body: Record<string, unknown>) =>
+    JSON.parse(Buffer.from((body.trustList as string).split('.')[1], 'base64url').toString()).issuer;
+  try {
+    const first = await instance(dir, ap1, publish);
+    apps.push(first.app);
+    const old = await json('GET', `${first.url}/twinbox/v1/governance/trust-list`);
+    assert.equal(issuer(old.body), `did:web:127.0.0.1%3A${ap1}`);
+    await apps.pop()?.close();
+    const authority = await instance(dir, ap2, publish);
+    apps.push(authority.app);
+    const newcomer = await instance(join(root, 'n'), pp, {
+      participant: 'newcomer',
+      governance: { authority: authority.url },
+    });
+    apps.push(newcomer.app);
+    const list = await json('GET', `${authority.url}/twinbox/v1/governance/trust-list`);
+    assert.equal(issuer(list.body), `did:web:127.0.0.1%3A${ap2}`);
+    const roles = (list.body.participants as { did: string; roles: string[] }[]).find(
+      (p) => p.did === `did:web:127.0.0.1%3A${ap2}`,
+    )?.roles;
+    assert.ok(roles?.includes('governance-authority'));
+    // the newcomer asks to be onboarded (refused until approved), then is served
+    await json(
+      'GET',
+      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
+    );
+    const did = `did:web:127.0.0.1%3A${pp}`;
+    const approved = await json(
+      'POST',
+      `${authority.url}/twinbox/v1/governance/onboarding/${encodeURIComponent(did)}/approve`,
+    );
+    assert.equal(approved.status, 200, approved.text);
+    const after = await json(
+      'GET',
+      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
+    );
+    assert.equal(after.status, 200, after.text);
+  } finally {
+    for (const app of apps.reverse()) await app.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
