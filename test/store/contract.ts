@@ -192,6 +192,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    test('a changed value is found by its new value only: one for one, one for many, number for string', async () => {
+      const store = await open();
+      const id = 'urn:ngsi-ld:V:2';
+      const write = (level: unknown, name: unknown) =>
+        put(store, '', [
+          {
+            id,
+            type: [T('V')],
+            attrs: {
+              [T('level')]: [{ type: 'Property', value: level }],
+              [T('name')]: [{ type: 'Property', value: name }],
+            },
+          },
+        ]);
+      const found = async (text: string) =>
+        (
+          await store.queryEntities('', {
+            type: { kind: 'type', name: T('V') },
+            q: q(text),
+            limit: 10,
+            offset: 0,
+          })
+        ).entities.length;
+      const steps: Array<[unknown, unknown, string[], string[]]> = [
+        [5, 'a', ['level==5', 'name=="a"'], []],
+        [30, 'b', ['level==30', 'level>20', 'name=="b"'], ['level==5', 'level<10', 'name=="a"']],
+        [[7, 40], 'c', ['level==7', 'level==40', 'name=="c"'], ['level==30', 'name=="b"']],
+        [8, 9, ['level==8', 'name==9'], ['level==7', 'level==40', 'name=="c"']],
+        ['high', 'd', ['level=="high"', 'name=="d"'], ['level==8', 'name==9']],
+      ];
+      for (const [level, name, yes, no] of steps) {
+        await write(level, name);
+        for (const text of yes) assert.equal(await found(text), 1, `${JSON.stringify(level)}: ${text}`);
+        for (const text of no) assert.equal(await found(text), 0, `${JSON.stringify(level)}: ${text}`);
+      }
+      await store.close();
+    });
+
     test('geo queries prefilter and refine exactly', async () => {
       const store = await open();
       await put(

@@ -104,6 +104,8 @@ export class SqliteStore implements Store {
       delValues: db.prepare('DELETE FROM attr_value WHERE pk = ?'),
       docByPk: db.prepare<[number], { doc: string }>('SELECT doc FROM entity WHERE pk = ?'),
       delValuesOf: db.prepare('DELETE FROM attr_value WHERE pk = ? AND nid = ?'),
+      setNum: db.prepare('UPDATE attr_value SET num = ? WHERE pk = ? AND nid = ?'),
+      setStr: db.prepare('UPDATE attr_value SET str = ? WHERE pk = ? AND nid = ?'),
       addValue: db.prepare('INSERT INTO attr_value (pk, nid, num, str) VALUES (?, ?, ?, ?)'),
       findName: db.prepare<[string, string], { nid: number }>(
         'SELECT nid FROM attr_name WHERE tenant = ? AND name = ?',
@@ -443,10 +445,19 @@ export class SqliteStore implements Store {
       const a = before.attrs[name];
       const b = after.attrs[name];
       if (a === b) return;
-      if (!sameScalars(a, b)) {
+      const va = a ? attributeValues(a) : NO_VALUES;
+      const vb = b ? attributeValues(b) : NO_VALUES;
+      if (!sameValues(va, vb)) {
         const nid = this.nameId(tenant, name, false);
-        if (nid !== undefined) this.stmts.delValuesOf.run(pk, nid);
-        if (b) this.indexValues(tenant, pk, name, b);
+        if (nid !== undefined && va.length === 1 && vb.length === 1 && typeof va[0] === typeof vb[0]) {
+          // one value for another (a reading): rewritten in place, which dirties the row's page
+          // and the two index positions instead of also the tail and the pk index twice
+          if (typeof vb[0] === 'number') this.stmts.setNum.run(vb[0], pk, nid);
+          else this.stmts.setStr.run((vb[0] as string).slice(0, INDEXED_STRING_CHARS), pk, nid);
+        } else {
+          if (nid !== undefined) this.stmts.delValuesOf.run(pk, nid);
+          if (b) this.indexValues(tenant, pk, name, b);
+        }
       }
       if (!geometryChanged && geometryDiffers(a, b)) geometryChanged = true;
     };
@@ -537,10 +548,11 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Whether two instance lists give the value index the same rows. */
-function sameScalars(a: Attribute[] | undefined, b: Attribute[] | undefined): boolean {
-  const va = a ? attributeValues(a) : [];
-  const vb = b ? attributeValues(b) : [];
+/** The values of an attribute that is absent. */
+const NO_VALUES: Array<number | string> = [];
+
+/** Whether two value lists give the value index the same rows. */
+function sameValues(va: Array<number | string>, vb: Array<number | string>): boolean {
   if (va.length !== vb.length) return false;
   for (let i = 0; i < va.length; i++) if (va[i] !== vb[i]) return false;
   return true;
