@@ -11,16 +11,9 @@
  * node ever loses another's update.
  */
 import pg from 'pg';
-import {
-  candidateBBox,
-  compareByOrder,
-  type Entity,
-  type EntityQueryRefinement,
-  type GeoQuery,
-  refineEntity,
-  type TypeNode,
-} from '../../ngsi/index.ts';
+import { candidateBBox, compareByOrder, type Entity, type GeoQuery, refineEntity } from '../../ngsi/index.ts';
 import { addAttrValues, emptyAttrValueRows, INDEXED_STRING_CHARS } from '../attr-values.ts';
+import { refinementOf, typesOf } from '../query-refinement.ts';
 import type {
   EntityChange,
   EntityQuery,
@@ -63,15 +56,6 @@ const NEAR_SLACK = 1.01;
 const NEAR_SLACK_M = 1;
 /** Degrees of slack for planar predicates: boundary points must not be lost to rounding. */
 const PLANAR_SLACK_DEG = 1e-9;
-
-function typesOf(node: TypeNode | undefined): { exact: string[] | undefined; needsRefine: boolean } {
-  if (!node) return { exact: undefined, needsRefine: false };
-  if (node.kind === 'type') return { exact: [node.name], needsRefine: false };
-  if (node.kind === 'or' && node.children.every((c) => c.kind === 'type')) {
-    return { exact: node.children.map((c) => (c as { name: string }).name), needsRefine: false };
-  }
-  return { exact: undefined, needsRefine: true };
-}
 
 function geoSql(g: GeoQuery, p: SqlParams): string {
   const attr = p.add(g.geoproperty);
@@ -260,21 +244,7 @@ export class PostgresStore implements Store {
       }
       if (query.attrs && query.attrs.length > 0) where.push(`a.attrs ?| ${p.add(query.attrs)}::text[]`);
     }
-    const refinement: EntityQueryRefinement = {
-      type: types.needsRefine ? query.type : undefined,
-      q: query.q,
-      geoQ: query.geoQ,
-      idPattern: query.idPattern ? new RegExp(query.idPattern) : undefined,
-      scopeQ: query.scopeQ,
-    };
-    const needsRefine = Boolean(
-      refinement.type ||
-        refinement.q ||
-        refinement.geoQ ||
-        refinement.idPattern ||
-        refinement.scopeQ ||
-        query.orderBy,
-    );
+    const { refinement, needsRefine } = refinementOf(query, types);
     const base = `FROM ${from} WHERE ${where.length > 0 ? where.join(' AND ') : 'true'}`;
     if (!needsRefine) {
       const limit = p.add(query.limit);

@@ -11,12 +11,11 @@ import {
   candidateBBox,
   compareByOrder,
   type Entity,
-  type EntityQueryRefinement,
   type GeoJsonGeometry,
   refineEntity,
-  type TypeNode,
 } from '../../ngsi/index.ts';
 import { attributeValues, INDEXED_STRING_CHARS } from '../attr-values.ts';
+import { refinementOf, typesOf } from '../query-refinement.ts';
 import type {
   EntityChange,
   EntityQuery,
@@ -43,16 +42,6 @@ const NAME_CACHE_MAX = 100_000;
  * change log that feeds subscriptions. Runs synchronously inside the write transaction.
  */
 export type SqliteWriteHook = (tenant: Tenant, changes: EntityChange[]) => void;
-
-function typesOf(node: TypeNode | undefined): { exact: string[] | undefined; needsRefine: boolean } {
-  if (!node) return { exact: undefined, needsRefine: false };
-  if (node.kind === 'type') return { exact: [node.name], needsRefine: false };
-  if (node.kind === 'or' && node.children.every((c) => c.kind === 'type')) {
-    return { exact: node.children.map((c) => (c as { name: string }).name), needsRefine: false };
-  }
-  // AND and nested expressions: prefilter on no type, refine in memory
-  return { exact: undefined, needsRefine: true };
-}
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
@@ -215,21 +204,7 @@ export class SqliteStore implements Store {
       where.push(`(${query.attrs.map(() => 'json_type(e.doc, ?) IS NOT NULL').join(' OR ')})`);
       params.push(...query.attrs.map((a) => `$.attrs."${a}"`));
     }
-    const refinement: EntityQueryRefinement = {
-      type: types.needsRefine ? query.type : undefined,
-      q: query.q,
-      geoQ: query.geoQ,
-      idPattern: query.idPattern ? new RegExp(query.idPattern) : undefined,
-      scopeQ: query.scopeQ,
-    };
-    const needsRefine = Boolean(
-      refinement.type ||
-        refinement.q ||
-        refinement.geoQ ||
-        refinement.idPattern ||
-        refinement.scopeQ ||
-        query.orderBy,
-    );
+    const { refinement, needsRefine } = refinementOf(query, types);
     const orderCol = from.startsWith('entity_type') ? 't.id' : 'e.id';
     const base = `FROM ${from} WHERE ${where.join(' AND ')}`;
     if (!needsRefine) {
@@ -378,7 +353,7 @@ export class SqliteStore implements Store {
   private index(tenant: Tenant, pk: number, entity: Entity): void {
     for (const type of entity.type) this.stmts.addType.run(tenant, type, entity.id, pk);
     for (const [attr, instances] of Object.entries(entity.attrs))
-      this.indexValues(tenant, pk, attr, instances);
+      this.indexValues(tenant, pk, attr, attributeValues(instances));
     this.indexGeometry(pk, entity);
   }
 
@@ -387,8 +362,7 @@ export class SqliteStore implements Store {
    * by their first INDEXED_STRING_CHARS characters: a candidate set from this index never misses
    * a match, and refinement keeps the answer exact.
    */
-  private indexValues(tenant: Tenant, pk: number, attr: string, instances: Attribute[]): void {
-    const values = attributeValues(instances);
+  private indexValues(tenant: Tenant, pk: number, attr: string, values: Array<number | string>): void {
     if (values.length === 0) return;
     const nid = this.nameId(tenant, attr, true)!;
     for (const v of values) {
@@ -399,8 +373,8 @@ export class SqliteStore implements Store {
 
   /** Rebuilds the value index from the documents (after a schema change emptied it). */
   private rebuildValueIndex(): void {
-    const empty = this.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM attr_value').get()!.n === 0;
-    if (!empty) return;
+    // one row is enough to know; counting them would read the whole index on every start
+    if (this.db.prepare('SELECT 1 FROM attr_value LIMIT 1').get() !== undefined) return;
     // pages of documents, not one open iterator: the connection cannot write while it iterates
     const page = this.db.prepare<[number], { pk: number; tenant: string; doc: string }>(
       'SELECT pk, tenant, doc FROM entity WHERE pk > ? ORDER BY pk LIMIT 1000',
@@ -411,7 +385,7 @@ export class SqliteStore implements Store {
         for (const r of rows) {
           const entity = JSON.parse(r.doc) as Entity;
           for (const [attr, instances] of Object.entries(entity.attrs))
-            this.indexValues(r.tenant, r.pk, attr, instances);
+            this.indexValues(r.tenant, r.pk, attr, attributeValues(instances));
         }
         after = rows[rows.length - 1].pk;
       }
@@ -456,7 +430,7 @@ export class SqliteStore implements Store {
           else this.stmts.setStr.run((vb[0] as string).slice(0, INDEXED_STRING_CHARS), pk, nid);
         } else {
           if (nid !== undefined) this.stmts.delValuesOf.run(pk, nid);
-          if (b) this.indexValues(tenant, pk, name, b);
+          this.indexValues(tenant, pk, name, vb);
         }
       }
       if (!geometryChanged && geometryDiffers(a, b)) geometryChanged = true;
