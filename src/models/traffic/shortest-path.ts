@@ -36,8 +36,7 @@ export class ShortestPaths {
    * `alsoThru` are reached but not passed through (TNTP zones that carry no through traffic).
    */
   run(g: StarGraph, cost: Float64Array, origin: number, firstThru: number, alsoThru = -1): void {
-    const { dist, pred, order, pos } = this;
-    const { to, outStart, outLinks } = g;
+    const { dist, pred, pos } = this;
     dist.fill(Number.POSITIVE_INFINITY);
     pred.fill(-1);
     pos.fill(-1);
@@ -45,23 +44,7 @@ export class ShortestPaths {
     this.settled = 0;
     dist[origin] = 0;
     this.push(origin);
-    while (this.size > 0) {
-      const i = this.pop();
-      order[this.settled++] = i;
-      if (i < firstThru && i !== origin && i !== alsoThru) continue;
-      const di = dist[i];
-      for (let k = outStart[i], e = outStart[i + 1]; k < e; k++) {
-        const a = outLinks[k];
-        const j = to[a];
-        const nd = di + cost[a];
-        if (nd < dist[j]) {
-          dist[j] = nd;
-          pred[j] = a;
-          if (pos[j] < 0) this.push(j);
-          else if (pos[j] !== -2) this.up(pos[j]);
-        }
-      }
-    }
+    this.settle(g, cost, origin, firstThru, alsoThru, true);
   }
 
   /**
@@ -80,7 +63,7 @@ export class ShortestPaths {
     alsoThru = -1,
   ): void {
     const { dist, pos } = this;
-    const { to, outStart, outLinks } = g;
+    const { to } = g;
     const INF = Number.POSITIVE_INFINITY;
     dist.set(initial);
     this.size = 0;
@@ -101,8 +84,26 @@ export class ShortestPaths {
         else this.up(pos[j]);
       }
     }
+    this.settle(g, cost, origin, firstThru, alsoThru, false);
+  }
+
+  /**
+   * Dijkstra's main loop from the heap as it stands; `record` keeps the settling order and the
+   * predecessor links (a repair leaves both as they were).
+   */
+  private settle(
+    g: StarGraph,
+    cost: Float64Array,
+    origin: number,
+    firstThru: number,
+    alsoThru: number,
+    record: boolean,
+  ): void {
+    const { dist, pred, order, pos } = this;
+    const { to, outStart, outLinks } = g;
     while (this.size > 0) {
       const i = this.pop();
+      if (record) order[this.settled++] = i;
       if (i < firstThru && i !== origin && i !== alsoThru) continue;
       const di = dist[i];
       for (let k = outStart[i], e = outStart[i + 1]; k < e; k++) {
@@ -111,6 +112,7 @@ export class ShortestPaths {
         const nd = di + cost[a];
         if (nd < dist[j]) {
           dist[j] = nd;
+          if (record) pred[j] = a;
           if (pos[j] < 0) this.push(j);
           else if (pos[j] !== -2) this.up(pos[j]);
         }
