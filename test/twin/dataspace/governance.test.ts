@@ -33,6 +33,14 @@ async function instance(
   return { app, url };
 }
 
+/** The consumer asks the provider's catalogue through its connector. */
+const catalogue = (consumer: string, provider: string) =>
+  json('GET', `${consumer}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(provider)}`);
+
+/** The authority's operator approves a participant's onboarding. */
+const approve = (authority: string, did: string) =>
+  json('POST', `${authority}/twinbox/v1/governance/onboarding/${encodeURIComponent(did)}/approve`);
+
 test('an unapproved participant is pending and refused; after the operator approves it, it is served', async () => {
   const root = mkdtempSync(join(tmpdir(), 'twinbox-governance-'));
   const [ap, pp] = [await freePort(), await freePort()];
@@ -43,10 +51,7 @@ test('an unapproved participant is pending and refused; after the operator appro
   });
   try {
     const did = `did:web:127.0.0.1%3A${pp}`;
-    const before = await json(
-      'GET',
-      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
-    );
+    const before = await catalogue(newcomer.url, authority.url);
     assert.equal(before.status, 403);
     assert.match(
       before.body.detail as string,
@@ -61,15 +66,9 @@ test('an unapproved participant is pending and refused; after the operator appro
     const list = await json('GET', `${authority.url}/twinbox/v1/governance/trust-list`);
     assert.ok(!(list.body.participants as { did: string }[]).some((p) => p.did === did));
 
-    const approved = await json(
-      'POST',
-      `${authority.url}/twinbox/v1/governance/onboarding/${encodeURIComponent(did)}/approve`,
-    );
+    const approved = await approve(authority.url, did);
     assert.equal(approved.status, 200, approved.text);
-    const after = await json(
-      'GET',
-      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
-    );
+    const after = await catalogue(newcomer.url, authority.url);
     assert.equal(after.status, 200, after.text);
     assert.equal(after.body.participantId, `did:web:127.0.0.1%3A${ap}`);
 
@@ -119,20 +118,11 @@ test('an authority started again on another port issues its trust list under its
     )?.roles;
     assert.ok(roles?.includes('governance-authority'));
     // the newcomer asks to be onboarded (refused until approved), then is served
-    await json(
-      'GET',
-      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
-    );
+    await catalogue(newcomer.url, authority.url);
     const did = `did:web:127.0.0.1%3A${pp}`;
-    const approved = await json(
-      'POST',
-      `${authority.url}/twinbox/v1/governance/onboarding/${encodeURIComponent(did)}/approve`,
-    );
+    const approved = await approve(authority.url, did);
     assert.equal(approved.status, 200, approved.text);
-    const after = await json(
-      'GET',
-      `${newcomer.url}/twinbox/v1/federation/catalogue?provider=${encodeURIComponent(authority.url)}`,
-    );
+    const after = await catalogue(newcomer.url, authority.url);
     assert.equal(after.status, 200, after.text);
   } finally {
     for (const app of apps.reverse()) await app.close();
