@@ -3,6 +3,7 @@
  * fetch per request costs more than some of the operations it measures), and the machine line
  * every benchmark prints.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { cpus } from 'node:os';
 
@@ -47,4 +48,21 @@ export function httpClient(port: number, maxSockets: number): HttpClient {
 
 export function machineLine(): string {
   return `# ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, node ${process.version}`;
+}
+
+/**
+ * `twinbox serve` as a child process on `port` with its data in `dataDir`; stderr (warnings and
+ * errors) goes to the benchmark's terminal.
+ */
+export function spawnServe(
+  port: number,
+  dataDir: string,
+  options: { bodyLimitBytes?: number; logLevel?: string } = {},
+): ChildProcess {
+  const args = ['bin/twinbox.js', 'serve', '--port', String(port), '--data-dir', dataDir];
+  if (options.bodyLimitBytes) args.push('--body-limit', String(options.bodyLimitBytes));
+  return spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, TWINBOX_LOG_LEVEL: options.logLevel ?? 'warn' },
+  });
 }

@@ -11,7 +11,7 @@
  * Options: --entities 100000 --seconds 5 --clients 16 --store sqlite|postgres (postgres runs
  * postgres.bench.ts: PostgreSQL with one and two nodes beside SQLite, CPU seconds per request)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { createBroker } from '../../src/broker/index.ts';
 import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import { openStore } from '../../src/store/index.ts';
-import { httpClient, machineLine } from '../http-client.ts';
+import { httpClient, machineLine, spawnServe } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -195,23 +195,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-'));
   console.log(`# twinbox bench:broker — ${N} entities, ${CLIENTS} clients, ${SECONDS} s per operation`);
   console.log(machineLine());
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      'bin/twinbox.js',
-      'serve',
-      '--port',
-      String(PORT),
-      '--data-dir',
-      join(dir, 'http'),
-      '--body-limit',
-      String(16 * 1024 * 1024),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
-    },
-  );
+  const child: ChildProcess = spawnServe(PORT, join(dir, 'http'), { bodyLimitBytes: 16 * 1024 * 1024 });
   const results: Array<{
     name: string;
     http?: Stats;

@@ -10,13 +10,15 @@
  *
  *   npm run bench:notify -- [--subs 100] [--rate 1000] [--duration 10] [--down 60]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnServe } from '../http-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,14 +71,7 @@ function receiver(port: number): Promise<Server> {
 }
 
 async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['bin/twinbox.js', 'serve', '--port', String(port), '--data-dir', dataDir],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, TWINBOX_LOG_LEVEL: 'silent' },
-    },
-  );
+  const child = spawnServe(port, dataDir, { logLevel: 'silent' });
   for (;;) {
     try {
       await (await fetch(`http://127.0.0.1:${port}/ngsi-ld/v1/subscriptions`)).arrayBuffer();

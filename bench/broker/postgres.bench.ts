@@ -8,7 +8,8 @@
  * Options: --entities 20000 --seconds 5 --clients 16 --database-url postgres://postgres@127.0.0.1:5432/postgres
  * (the URL names a server where the bench may create and drop a database of its own).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, type NodeProcess, servesPostgres, startNode } from '../../test/store/postgres-fixture.ts';
+import { spawnServe } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -262,23 +264,7 @@ async function waitReady(base: string): Promise<void> {
 
 async function startSqliteNode(dir: string): Promise<NodeProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      'bin/twinbox.js',
-      'serve',
-      '--port',
-      String(port),
-      '--data-dir',
-      dir,
-      '--body-limit',
-      String(16 * 1024 * 1024),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
-    },
-  );
+  const child: ChildProcess = spawnServe(port, dir, { bodyLimitBytes: 16 * 1024 * 1024 });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url);
   return {

@@ -7,12 +7,12 @@
  * week for 100 sensors, and the latest reading of every sensor (lastN=1). Prints disk per
  * instance. Options: --sensors 1000 --minutes 10080 --clients 4 --port 19027
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { httpClient, machineLine } from '../http-client.ts';
+import { httpClient, machineLine, spawnServe } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -93,23 +93,7 @@ async function main(): Promise<void> {
     `# twinbox bench:temporal — ${SENSORS} sensors x ${MINUTES} minutes = ${(SENSORS * MINUTES).toLocaleString('en')} instances, ${CLIENTS} clients`,
   );
   console.log(machineLine());
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/twinbox.js',
-      'serve',
-      '--port',
-      String(PORT),
-      '--data-dir',
-      dir,
-      '--body-limit',
-      String(64 * 1024 * 1024),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
-    },
-  );
+  const child = spawnServe(PORT, dir, { bodyLimitBytes: 64 * 1024 * 1024 });
   try {
     await waitReady(child);
     const days = Math.ceil(MINUTES / DAY);

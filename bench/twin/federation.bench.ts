@@ -9,13 +9,15 @@
  * warm-up; p50 and p99 per request, and the difference federated − single at p50 (target < 20 ms).
  * Options: --entities 1000 (per federated instance) --requests 400 --warmup 50
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnServe } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -48,14 +50,7 @@ interface Instance {
 async function start(): Promise<Instance> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-fed-'));
-  const child = spawn(
-    process.execPath,
-    ['bin/twinbox.js', 'serve', '--port', String(port), '--data-dir', dir],
-    {
-      env: { ...process.env, TWINBOX_LOG_LEVEL: 'warn' },
-      stdio: 'inherit',
-    },
-  );
+  const child = spawnServe(port, dir);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
