@@ -14,7 +14,7 @@ import {
   OPERATION_SPACE,
 } from './entity.ts';
 import { fail, ok, type Result } from './errors.ts';
-import { validateGeometry } from './geojson.ts';
+import { GEOMETRY_TYPES, validateGeometry } from './geojson.ts';
 
 const ATTRIBUTE_TYPES = new Set<AttributeType>([
   'Property',
@@ -170,14 +170,7 @@ function isAttributeObject(item: unknown): boolean {
   );
 }
 
-const GEOJSON_TYPES = new Set([
-  'Point',
-  'MultiPoint',
-  'LineString',
-  'MultiLineString',
-  'Polygon',
-  'MultiPolygon',
-]);
+const GEOJSON_TYPES = new Set<string>(GEOMETRY_TYPES);
 
 function isGeometryLike(v: unknown): boolean {
   return (

@@ -14,8 +14,8 @@
 
 import { LOCATION } from './entity.ts';
 import { badRequest, ok, type Result } from './errors.ts';
-import { bboxOf, validateGeometry } from './geojson.ts';
-import type { GeoJsonGeometry, GeoQuery, GeoRel } from './query-ast.ts';
+import { bboxOf, GEOMETRY_TYPES, validateGeometry } from './geojson.ts';
+import type { GeoQuery, GeoRel } from './query-ast.ts';
 
 /** Query parameters of a geo-query as they arrive; `coordinates` is URL text or, in geoQ, an array. */
 export interface GeoQueryParams {
@@ -34,14 +34,6 @@ const METRES_PER_DEGREE = 111_194.93;
 /** Widening of the near bbox against rounding at its edges (1 %, then a fixed 1e-9 degrees). */
 const NEAR_MARGIN = 1.01;
 
-const GEOMETRY_TYPES: readonly GeoJsonGeometry['type'][] = [
-  'Point',
-  'MultiPoint',
-  'LineString',
-  'MultiLineString',
-  'Polygon',
-  'MultiPolygon',
-];
 const SIMPLE_RELATIONS = new Set(['within', 'contains', 'intersects', 'overlaps', 'disjoint', 'equals']);
 const NUMBER = /^(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const GEOPROPERTY = /^[^\s"<>{}|\\^`,;()[\]]+$/;

@@ -19,6 +19,9 @@ const DEPTH: Record<GeometryType, number> = {
   MultiPolygon: 3,
 };
 
+/** The geometry types NGSI-LD stores and queries, in RFC 7946 order. */
+export const GEOMETRY_TYPES = Object.keys(DEPTH) as readonly GeometryType[];
+
 class GeometryError {
   constructor(readonly detail: string) {}
 }
