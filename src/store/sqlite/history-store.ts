@@ -86,17 +86,18 @@ function encode(attribute: Attribute): { num: number | null; doc: string | null 
   // members other than type, value and the columns decide whether a document is needed; counted
   // without copying the attribute, which every recorded instance would otherwise pay for
   let extra = 0;
-  for (const key in attribute) if (!COLUMN_MEMBERS.has(key)) extra++;
+  for (const key in attribute) if (!PLAIN_MEMBERS.has(key)) extra++;
   if (num !== null && extra === 0) return { num, doc: null };
   const rest: Record<string, unknown> = {};
   for (const key in attribute)
-    if (!TIME_MEMBERS.has(key)) rest[key] = (attribute as unknown as Record<string, unknown>)[key];
+    if (!COLUMN_MEMBERS.has(key)) rest[key] = (attribute as unknown as Record<string, unknown>)[key];
   return { num, doc: JSON.stringify(rest) };
 }
 
 /** Members stored as columns of an instance row, not in its document. */
-const TIME_MEMBERS = new Set(['observedAt', 'createdAt', 'modifiedAt', 'datasetId']);
-const COLUMN_MEMBERS = new Set([...TIME_MEMBERS, 'type', 'value']);
+const COLUMN_MEMBERS = new Set(['observedAt', 'createdAt', 'modifiedAt', 'datasetId']);
+/** All a plain numeric Property has: with nothing else it needs no document. */
+const PLAIN_MEMBERS = new Set([...COLUMN_MEMBERS, 'type', 'value']);
 
 /** An instance row as better-sqlite3 returns it raw, in ROW's column order: arrays cost far less than objects. */
 type InstanceTuple = [
