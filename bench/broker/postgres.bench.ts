@@ -11,13 +11,12 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, type NodeProcess, servesPostgres, startNode } from '../../test/store/postgres-fixture.ts';
-import { spawnServe } from '../http-client.ts';
+import { type HttpClient, httpClient, spawnServe } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -85,32 +84,17 @@ function airQuality(i: number) {
   };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS * 2 });
+const clients = new Map<string, HttpClient>();
 
-function request(base: string, method: string, path: string, body?: unknown): Promise<number> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        method,
-        path,
-        agent,
-        headers: data
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
-          : {},
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    if (data) req.write(data);
-    req.end();
-  });
+/** The status of one request to the node at `base`, over that node's keep-alive connections. */
+async function request(base: string, method: string, path: string, body?: unknown): Promise<number> {
+  let client = clients.get(base);
+  if (!client) {
+    const u = new URL(base);
+    client = httpClient(Number(u.port), CLIENTS * 2, u.hostname);
+    clients.set(base, client);
+  }
+  return (await client.request(method, path, body)).status;
 }
 
 /** utime + stime of a process, in seconds. */
@@ -354,7 +338,7 @@ async function main(): Promise<void> {
     for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
     rmSync(dir, { recursive: true, force: true });
-    agent.destroy();
+    for (const c of clients.values()) c.close();
   }
   const num = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-').padStart(9);
   console.log(
