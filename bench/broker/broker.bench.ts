@@ -18,8 +18,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBroker } from '../../src/broker/index.ts';
 import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, type SqliteStore } from '../../src/store/index.ts';
 import { httpClient, machineLine, spawnServe } from '../http-client.ts';
+import { describeFloor, floorTotal, measureFloors } from './floors.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -170,6 +171,8 @@ async function waitReady(): Promise<void> {
 }
 
 const BATCH = 500;
+/** the issue's targets, by operation, for the ceilings */
+const TARGETS: Record<number, string> = { 0: '20,000', 4: '2,000', 5: '1,500' };
 const near = () => {
   const lon = BBOX[0] + rand() * (BBOX[2] - BBOX[0]);
   const lat = BBOX[1] + rand() * (BBOX[3] - BBOX[1]);
@@ -337,6 +340,15 @@ async function main(): Promise<void> {
       if (!r.ok) throw new Error(r.problem.detail);
       return r.value;
     };
+    // entities per answer of each query operation, for the ceilings below
+    const hits = new Map<number, { answers: number; entities: number }>();
+    const answered = (k: number, r: { entities: unknown[] }) => {
+      const h = hits.get(k) ?? { answers: 0, entities: 0 };
+      h.answers++;
+      h.entities += r.entities.length;
+      hits.set(k, h);
+      return true;
+    };
     const opsDirect: Array<(i: number) => Promise<boolean>> = [
       async (i) => {
         const base = (i * BATCH) % N;
@@ -365,37 +377,45 @@ async function main(): Promise<void> {
       async (i) => {
         const q = parseQ(qFor(i));
         if (!q.ok) return false;
-        await broker.queryEntities('', {
-          type,
-          q: expandQ(q.value, (n) => terms.expand(n)),
-          limit: 100,
-          offset: 0,
-        });
-        return true;
+        return answered(
+          4,
+          await broker.queryEntities('', {
+            type,
+            q: expandQ(q.value, (n) => terms.expand(n)),
+            limit: 100,
+            offset: 0,
+          }),
+        );
       },
-      async () => {
-        await broker.queryEntities('', {
-          type,
-          geoQ: geo('near;maxDistance==300', 'Point', near()),
-          limit: 100,
-          offset: 0,
-        });
-        return true;
-      },
-      async () => {
-        await broker.queryEntities('', {
-          type,
-          geoQ: geo('within', 'Polygon', withinBox()),
-          limit: 100,
-          offset: 0,
-        });
-        return true;
-      },
+      async () =>
+        answered(
+          5,
+          await broker.queryEntities('', {
+            type,
+            geoQ: geo('near;maxDistance==300', 'Point', near()),
+            limit: 100,
+            offset: 0,
+          }),
+        ),
+      async () =>
+        answered(
+          6,
+          await broker.queryEntities('', {
+            type,
+            geoQ: geo('within', 'Polygon', withinBox()),
+            limit: 100,
+            offset: 0,
+          }),
+        ),
     ];
     for (let k = 0; k < opsDirect.length; k++) {
       await drive(1, 0.5, opsDirect[k], opsHttp[k][2]);
       results[k].direct = await drive(1, SECONDS, opsDirect[k], opsHttp[k][2]);
     }
+    const floors = measureFloors((store as SqliteStore).database, N, terms, {
+      json: JSON.stringify(Array.from({ length: BATCH }, (_, k) => airQuality(k))),
+      count: BATCH,
+    });
     await store.close();
 
     const pad = (s: string, n: number) => s.padEnd(n);
@@ -408,6 +428,25 @@ async function main(): Promise<void> {
       const ratio = r.http && r.direct ? r.http.perSecond / r.direct.perSecond : Number.NaN;
       console.log(
         `${pad(r.name, 30)}${num(r.http?.perSecond)}${num(r.http?.p50, 2)}${num(r.http?.p99, 2)}${num(r.http?.errors)} |${num(r.direct?.perSecond)}${num(r.direct?.p50, 3)} |${ratio.toFixed(2).padStart(7)}${num(r.rss)}${num(r.hwm)}  ${r.unit}`,
+      );
+    }
+    const [readFloor, writeFloor] = floors;
+    console.log('\nfloors: steps every request takes in this design, each alone, in-process on one core');
+    for (const f of floors) console.log(`  ${describeFloor(f)}`);
+    console.log(
+      'ceilings on one core from the floors alone (the whole server shares 2 cores with the load generator):',
+    );
+    const upsertDirect = results[0].direct?.perSecond ?? Number.NaN;
+    console.log(
+      `  ${pad('batch upsert', 28)}${num(1e6 / floorTotal(writeFloor))} entities/s  target ${TARGETS[0]}; the store's upsert takes ${(1e6 / upsertDirect - floorTotal(writeFloor)).toFixed(0)} µs per entity more (history rows, value index, R*Tree, change log)`,
+    );
+    const stringifyUs = readFloor.steps.find(([step]) => step === 'JSON.stringify')![1];
+    for (const k of [4, 5, 6]) {
+      const h = hits.get(k);
+      if (!h) continue;
+      const perAnswer = h.entities / h.answers;
+      console.log(
+        `  ${pad(results[k].name, 28)}${num(1e6 / (perAnswer * floorTotal(readFloor)))} req/s at ${perAnswer.toFixed(0)} entities per answer (JSON.stringify alone: ${(1e6 / (perAnswer * stringifyUs)).toFixed(0)})  target ${TARGETS[k] ?? '-'}`,
       );
     }
     console.log(`\nserver RSS after the run: ${rss.toFixed(0)} MB (${parts}; peak ${hwm.toFixed(0)} MB)`);
