@@ -5,7 +5,7 @@
  * matching that registration discovery (clause 5.10.2, 5.12) and forwarding (clause 4.3.6.3) need.
  */
 import type { TermMap } from './context.ts';
-import { LOCATION, NGSI_LD } from './entity.ts';
+import { isJsonObject, LOCATION, NGSI_LD } from './entity.ts';
 import { isDateTime, isUri } from './entity-parser.ts';
 import { fail, ok, type Result } from './errors.ts';
 import { validateGeometry } from './geojson.ts';
@@ -150,8 +150,6 @@ const CORE_MEMBERS = new Set([
   'status',
 ]);
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 const bad = (detail: string): Result<never> => fail('BadRequestData', `csourceRegistration: ${detail}`);
 
 function nameList(value: unknown, member: string, terms: TermMap): Result<string[]> {
@@ -162,7 +160,7 @@ function nameList(value: unknown, member: string, terms: TermMap): Result<string
 }
 
 function parseEntityInfo(value: unknown, where: string, terms: TermMap): Result<EntityInfo> {
-  if (!isObject(value)) return bad(`${where} must be an object`);
+  if (!isJsonObject(value)) return bad(`${where} must be an object`);
   const types = Array.isArray(value.type) ? value.type : [value.type];
   if (
     value.type === undefined ||
@@ -196,7 +194,7 @@ function parseInformation(value: unknown, terms: TermMap): Result<RegistrationIn
   const out: RegistrationInfo[] = [];
   for (const [i, raw] of value.entries()) {
     const where = `information[${i}]`;
-    if (!isObject(raw)) return bad(`${where} must be an object`);
+    if (!isJsonObject(raw)) return bad(`${where} must be an object`);
     const info: RegistrationInfo = {};
     if (raw.entities !== undefined) {
       if (!Array.isArray(raw.entities) || raw.entities.length === 0)
@@ -223,7 +221,7 @@ function parseInformation(value: unknown, terms: TermMap): Result<RegistrationIn
 }
 
 function parseInterval(value: unknown, member: string): Result<TimeInterval> {
-  if (!isObject(value) || !isDateTime(value.startAt)) return bad(`${member}.startAt must be a date-time`);
+  if (!isJsonObject(value) || !isDateTime(value.startAt)) return bad(`${member}.startAt must be a date-time`);
   if (value.endAt !== undefined && !isDateTime(value.endAt))
     return bad(`${member}.endAt must be a date-time`);
   if (value.endAt !== undefined && Date.parse(value.endAt as string) < Date.parse(value.startAt))
@@ -235,7 +233,7 @@ function parseInterval(value: unknown, member: string): Result<TimeInterval> {
 
 /** A geometry member: a GeoJSON geometry, or a GeoProperty holding one. */
 function parseGeometry(value: unknown, member: string): Result<GeoJsonGeometry> {
-  const geometry = isObject(value) && value.type === 'GeoProperty' ? value.value : value;
+  const geometry = isJsonObject(value) && value.type === 'GeoProperty' ? value.value : value;
   const valid = validateGeometry(geometry, `csourceRegistration: ${member}`);
   return valid.ok ? valid : fail('BadRequestData', valid.problem.detail);
 }
@@ -260,7 +258,7 @@ export function parseRegistration(
   terms: TermMap,
   options: ParseRegistrationOptions,
 ): Result<Partial<CSourceRegistration> & { removed: string[] }> {
-  if (!isObject(body)) return bad('the body must be a JSON object');
+  if (!isJsonObject(body)) return bad('the body must be a JSON object');
   const partial = options.partial ?? false;
   const reg: Partial<CSourceRegistration> & { removed: string[] } = { properties: {}, removed: [] };
   if (body.id !== undefined) {
@@ -325,7 +323,7 @@ export function parseRegistration(
     const csi = body.contextSourceInfo;
     if (
       !Array.isArray(csi) ||
-      csi.some((kv) => !isObject(kv) || typeof kv.key !== 'string' || typeof kv.value !== 'string')
+      csi.some((kv) => !isJsonObject(kv) || typeof kv.key !== 'string' || typeof kv.value !== 'string')
     ) {
       return bad('contextSourceInfo must be an array of {key, value} strings');
     }
@@ -341,7 +339,7 @@ export function parseRegistration(
     reg.scope = scopes as string[];
   }
   if (body.management !== undefined) {
-    if (!isObject(body.management)) return bad('management must be an object');
+    if (!isJsonObject(body.management)) return bad('management must be an object');
     reg.management = body.management;
   }
   for (const [key, value] of Object.entries(body)) {

@@ -56,6 +56,11 @@ export interface Entity {
   attrs: Record<string, Attribute[]>;
 }
 
+/** A JSON object: not null, not an array. */
+export function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** JSON as a client sends it; only the parsers in ngsi/ look inside. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -39,6 +39,7 @@ export * from './errors.ts';
 export { distanceM, evaluateGeoQuery } from './geo-predicates.ts';
 export { candidateBBox, type GeoQueryParams, parseGeoQ, parseGeoQuery } from './geo-query.ts';
 export { bboxOf, validateGeometry } from './geojson.ts';
+export * from './notification.ts';
 export { evaluateQ } from './q-evaluate.ts';
 export { dateTimeMs, expandQ, parseQ } from './q-parser.ts';
 export type {

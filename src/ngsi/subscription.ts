@@ -1,19 +1,18 @@
 /**
  * Subscriptions (ETSI GS CIM 009 v1.8, clauses 5.2.12 Subscription, 5.2.14 NotificationParams,
- * 5.2.15 Endpoint, 5.3 Notification, 5.8 operations): parsing a request body into a normal form
- * with expanded names, compacting it back, deciding whether a committed entity change triggers
- * it, and building the entity a notification carries. Pure: time and ids come in as arguments.
+ * 5.2.15 Endpoint, 5.8 operations): parsing a request body into a normal form with expanded
+ * names, compacting it back, updating it, and its status. Whether a change triggers one and what
+ * its notification carries is notification.ts. Pure: time and ids come in as arguments.
  */
 import type { TermMap } from './context.ts';
-import type { Attribute, CompactedEntity, Entity } from './entity.ts';
-import { compactEntity, type Format } from './entity-compactor.ts';
+import { isJsonObject } from './entity.ts';
+import type { Format } from './entity-compactor.ts';
 import { isDateTime, isUri } from './entity-parser.ts';
 import { badRequest, ok, type Result } from './errors.ts';
 import { parseGeoQ } from './geo-query.ts';
 import { expandQ, parseQ } from './q-parser.ts';
 import type { GeoQuery, QNode, TypeNode } from './query-ast.ts';
-import { refineEntity } from './refine.ts';
-import { evaluateTypeQuery, expandTypeQuery, parseTypeQuery } from './type-query.ts';
+import { expandTypeQuery, parseTypeQuery } from './type-query.ts';
 
 /** Clause 5.2.12 notificationTrigger values. */
 export const NOTIFICATION_TRIGGERS = [
@@ -158,10 +157,6 @@ const FORMATS: Record<string, Format> = {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function stringList(v: unknown, where: string, allowEmpty = false): Result<string[]> {
   if (
     !Array.isArray(v) ||
@@ -176,7 +171,7 @@ function stringList(v: unknown, where: string, allowEmpty = false): Result<strin
 function keyValues(v: unknown, where: string): Result<KeyValuePair[]> {
   if (!Array.isArray(v)) return badRequest(`${where}: must be an array of {key, value}`);
   for (const [i, kv] of v.entries()) {
-    if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '' || typeof kv.value !== 'string') {
+    if (!isJsonObject(kv) || typeof kv.key !== 'string' || kv.key === '' || typeof kv.value !== 'string') {
       return badRequest(`${where}[${i}]: must be {key: string, value: string}`);
     }
   }
@@ -191,7 +186,7 @@ function positive(v: unknown, where: string): Result<number> {
 
 function parseSelector(v: unknown, i: number, terms: TermMap): Result<EntitySelector> {
   const where = `entities[${i}]`;
-  if (!isObj(v)) return badRequest(`${where}: must be an object`);
+  if (!isJsonObject(v)) return badRequest(`${where}: must be an object`);
   const sel: EntitySelector = {};
   if (v.id !== undefined) {
     if (!isUri(v.id)) return badRequest(`${where}.id: must be a URI`);
@@ -215,7 +210,7 @@ function parseSelector(v: unknown, i: number, terms: TermMap): Result<EntitySele
 }
 
 function parseEndpoint(v: unknown): Result<SubscriptionEndpoint> {
-  if (!isObj(v)) return badRequest('notification.endpoint: missing or not an object');
+  if (!isJsonObject(v)) return badRequest('notification.endpoint: missing or not an object');
   if (typeof v.uri !== 'string' || !isUri(v.uri))
     return badRequest('notification.endpoint.uri: must be a URI');
   if (!/^(https?|mqtts?):\/\//.test(v.uri))
@@ -234,7 +229,7 @@ function parseEndpoint(v: unknown): Result<SubscriptionEndpoint> {
 }
 
 function parseNotification(v: unknown, terms: TermMap): Result<NotificationParams> {
-  if (!isObj(v)) return badRequest('notification: missing or not an object (clause 5.2.12)');
+  if (!isJsonObject(v)) return badRequest('notification: missing or not an object (clause 5.2.12)');
   for (const k of Object.keys(v))
     if (!NOTIFICATION_MEMBERS.has(k)) return badRequest(`notification.${k}: unknown member`);
   if (v.attributes !== undefined && (v.pick !== undefined || v.omit !== undefined)) {
@@ -296,7 +291,7 @@ export function parseSubscription(
   terms: TermMap,
   options: ParseSubscriptionOptions,
 ): Result<Subscription> {
-  if (!isObj(body)) return badRequest('the body must be a JSON object');
+  if (!isJsonObject(body)) return badRequest('the body must be a JSON object');
   for (const k of Object.keys(body)) {
     if (!TOP_MEMBERS.has(k)) return badRequest(`${k}: not a member of Subscription (clause 5.2.12)`);
     if (NOT_IMPLEMENTED.has(k)) return badRequest(`${k}: not supported by this broker`);
@@ -496,7 +491,7 @@ export function updateSubscription(
   now: string,
   context: unknown,
 ): Result<Subscription> {
-  if (!isObj(fragment)) return badRequest('the body must be a JSON object');
+  if (!isJsonObject(fragment)) return badRequest('the body must be a JSON object');
   if (Object.keys(fragment).filter((k) => k !== '@context').length === 0)
     return badRequest('the fragment has no members to update');
   if (fragment.id !== undefined && fragment.id !== current.id)
@@ -513,7 +508,7 @@ export function updateSubscription(
     } else merged[k] = v;
   }
   if (merged.type === undefined) merged.type = 'Subscription';
-  if (isObj(fragment.notification)) {
+  if (isJsonObject(fragment.notification)) {
     for (const [k, v] of Object.entries(fragment.notification)) {
       if (v === null) return badRequest(`notification.${k}: cannot be set to null`);
     }
@@ -529,268 +524,4 @@ export function updateSubscription(
   if (!parsed.ok) return parsed;
   if (keepExpiry !== undefined) parsed.value.expiresAt = keepExpiry as string;
   return ok({ ...parsed.value, createdAt: current.createdAt, modifiedAt: now });
-}
-
-/** A committed change of one entity, as the store's change log records it. */
-export interface EntityChangeRecord {
-  id: string;
-  before?: Entity;
-  after?: Entity;
-}
-
-interface ChangedAttributes {
-  created: Set<string>;
-  updated: Set<string>;
-  deleted: Set<string>;
-}
-
-function instanceKey(a: Attribute): string {
-  return a.datasetId ?? '';
-}
-
-/** Which attributes a change created, updated and deleted (an instance counts for its attribute). */
-export function changedAttributes(change: EntityChangeRecord): ChangedAttributes {
-  const out: ChangedAttributes = { created: new Set(), updated: new Set(), deleted: new Set() };
-  const before = change.before?.attrs ?? {};
-  const after = change.after?.attrs ?? {};
-  for (const [name, list] of Object.entries(after)) {
-    const old = before[name];
-    if (!old) {
-      out.created.add(name);
-      continue;
-    }
-    const oldByKey = new Map(old.map((a) => [instanceKey(a), a]));
-    for (const inst of list) {
-      const prev = oldByKey.get(instanceKey(inst));
-      if (!prev) out.created.add(name);
-      else if (JSON.stringify(prev) !== JSON.stringify(inst)) out.updated.add(name);
-    }
-    const keys = new Set(list.map(instanceKey));
-    if (old.some((a) => !keys.has(instanceKey(a)))) out.deleted.add(name);
-  }
-  for (const name of Object.keys(before)) if (!after[name]) out.deleted.add(name);
-  return out;
-}
-
-function selects(sub: Subscription, entity: Entity): boolean {
-  if (!sub.entities) return true;
-  return sub.entities.some(
-    (s) =>
-      (s.id === undefined || s.id === entity.id) &&
-      (s.idPattern === undefined || new RegExp(s.idPattern).test(entity.id)) &&
-      (s.type === undefined || evaluateTypeQuery(s.type, entity.type)),
-  );
-}
-
-function watched(sub: Subscription, names: Iterable<string>): boolean {
-  if (!sub.watchedAttributes) {
-    for (const _ of names) return true;
-    return false;
-  }
-  for (const n of names) if (sub.watchedAttributes.includes(n)) return true;
-  return false;
-}
-
-/**
- * The triggers of clause 5.2.12 that a change fires for this subscription, in the subscription's
- * order; empty when it does not fire. Creating an entity creates its attributes and deleting it
- * deletes them, so attribute triggers fire on those too. q and geoQ are evaluated on the new
- * state (on the old one for a deletion, which has no new state).
- *
- * @example
- * firedTriggers(sub, { id, before: undefined, after: entity }) // ['attributeCreated'] with default triggers
- */
-export function firedTriggers(sub: Subscription, change: EntityChangeRecord): NotificationTrigger[] {
-  const subject = change.after ?? change.before;
-  if (!subject || !selects(sub, subject)) return [];
-  if (sub.q || sub.geoQ) {
-    if (!refineEntity(subject, { q: sub.q, geoQ: sub.geoQ })) return [];
-  }
-  const attrs = changedAttributes(change);
-  const fired: NotificationTrigger[] = [];
-  for (const t of sub.notificationTrigger) {
-    let hit = false;
-    switch (t) {
-      case 'entityCreated':
-        hit = !change.before && change.after !== undefined;
-        break;
-      case 'entityDeleted':
-        hit = change.before !== undefined && !change.after;
-        break;
-      case 'entityUpdated':
-        hit =
-          change.before !== undefined &&
-          change.after !== undefined &&
-          (sub.watchedAttributes === undefined ||
-            watched(sub, [...attrs.created, ...attrs.updated, ...attrs.deleted]));
-        break;
-      case 'attributeCreated':
-        hit = watched(sub, attrs.created);
-        break;
-      case 'attributeUpdated':
-        hit = watched(sub, attrs.updated);
-        break;
-      case 'attributeDeleted':
-        hit = watched(sub, attrs.deleted);
-        break;
-    }
-    if (hit) fired.push(t);
-  }
-  return fired;
-}
-
-/**
- * True when a committed change triggers the subscription (ignoring activity, expiry, throttling
- * and periodic mode, which depend on time and are the notifier's to judge).
- */
-export function matches(sub: Subscription, change: EntityChangeRecord): boolean {
-  return firedTriggers(sub, change).length > 0;
-}
-
-/** True for a subscription that may notify now: active, not expired. */
-export function isLive(sub: Subscription, now: string): boolean {
-  return subscriptionStatus(sub, now) === 'active';
-}
-
-function nullAttribute(
-  a: Attribute,
-  deletedAt: string,
-  sysAttrs: boolean,
-): Attribute & { deletedAt?: string } {
-  const out: Attribute & { deletedAt?: string } = { type: a.type };
-  if (a.type === 'Relationship' || a.type === 'ListRelationship') {
-    out.type = 'Relationship';
-    out.object = NGSI_LD_NULL_VALUE;
-  } else if (a.type === 'LanguageProperty') out.languageMap = { '@none': NGSI_LD_NULL_VALUE };
-  else if (a.type === 'VocabProperty') out.vocab = NGSI_LD_NULL_VALUE;
-  else if (a.type === 'JsonProperty') out.json = NGSI_LD_NULL_VALUE;
-  else {
-    out.type = a.type === 'GeoProperty' ? 'GeoProperty' : 'Property';
-    out.value = NGSI_LD_NULL_VALUE;
-  }
-  if (a.datasetId !== undefined) out.datasetId = a.datasetId;
-  if (sysAttrs) {
-    if (a.createdAt) out.createdAt = a.createdAt;
-    if (a.modifiedAt) out.modifiedAt = a.modifiedAt;
-    out.deletedAt = deletedAt;
-  }
-  return out;
-}
-
-function keepInstance(sub: Subscription, a: Attribute): boolean {
-  if (!sub.datasetId) return true;
-  return sub.datasetId.includes(a.datasetId ?? '@none');
-}
-
-/**
- * The entity a notification carries for one change (clause 5.3.1): the new state compacted in
- * the subscription's format and attribute selection; for `attributeDeleted` the deleted
- * attributes (or instances) appear with the value `urn:ngsi-ld:null`; a deleted entity carries
- * `deletedAt` and, for attributeDeleted, its watched attributes as deleted.
- */
-export function notificationEntity(
-  sub: Subscription,
-  change: EntityChangeRecord,
-  fired: NotificationTrigger[],
-  terms: TermMap,
-  now: string,
-): CompactedEntity {
-  const n = sub.notification;
-  const base = change.after ?? change.before!;
-  const deletedEntity = change.after === undefined;
-  const attrs: Record<string, Attribute[]> = {};
-  const deletedNames = new Set<string>();
-  if (!deletedEntity) {
-    for (const [name, list] of Object.entries(base.attrs))
-      attrs[name] = list.filter((a) => keepInstance(sub, a));
-  }
-  if (fired.includes('attributeDeleted')) {
-    const before = change.before?.attrs ?? {};
-    const after = change.after?.attrs ?? {};
-    for (const [name, list] of Object.entries(before)) {
-      if (sub.watchedAttributes && !sub.watchedAttributes.includes(name)) continue;
-      const remaining = after[name] ?? [];
-      const keys = new Set(remaining.map(instanceKey));
-      const gone = list.filter((a) => !keys.has(instanceKey(a)) && keepInstance(sub, a));
-      if (gone.length === 0) continue;
-      deletedNames.add(name);
-      if (remaining.length === 0) {
-        // the whole attribute is gone: one null stands for it, whatever instances it had
-        const { datasetId: _d, ...whole } = gone[0];
-        attrs[name] = [nullAttribute(whole, now, n.sysAttrs)];
-      } else attrs[name] = [...(attrs[name] ?? []), ...gone.map((a) => nullAttribute(a, now, n.sysAttrs))];
-    }
-  }
-  for (const name of Object.keys(attrs)) if (attrs[name].length === 0) delete attrs[name];
-  const entity: Entity = { id: base.id, type: base.type, attrs };
-  if (base.scope) entity.scope = base.scope;
-  if (base.createdAt) entity.createdAt = base.createdAt;
-  if (base.modifiedAt) entity.modifiedAt = base.modifiedAt;
-  const selected = n.attributes ? new Set(n.attributes) : undefined;
-  const out = compactEntity(entity, terms, {
-    format: n.format,
-    sysAttrs: n.sysAttrs,
-    attrs: selected,
-    lang: sub.lang,
-  });
-  if (n.sysAttrs && n.format === 'keyValues') withEntitySysAttrs(out, entity);
-  if (deletedEntity) {
-    out.deletedAt = now;
-    if (n.format !== 'keyValues' && n.sysAttrs) {
-      // the deleted attributes' own deletedAt (clause 4.5.? deletedAt) survives compaction here
-      for (const name of deletedNames) {
-        const member = out[terms.compact(name)];
-        for (const m of Array.isArray(member) ? member : [member]) if (isObj(m)) m.deletedAt = now;
-      }
-    }
-  } else if (n.sysAttrs && n.format !== 'keyValues') {
-    for (const name of deletedNames) {
-      const member = out[terms.compact(name)];
-      for (const m of Array.isArray(member) ? member : [member])
-        if (isObj(m) && m.value === NGSI_LD_NULL_VALUE) m.deletedAt = now;
-    }
-  }
-  return out;
-}
-
-/** The entity of a periodic notification: the current state in the subscription's format. */
-export function periodicEntity(sub: Subscription, entity: Entity, terms: TermMap): CompactedEntity {
-  const attrs: Record<string, Attribute[]> = {};
-  for (const [name, list] of Object.entries(entity.attrs)) {
-    const kept = list.filter((a) => keepInstance(sub, a));
-    if (kept.length > 0) attrs[name] = kept;
-  }
-  const n = sub.notification;
-  const out = compactEntity({ ...entity, attrs }, terms, {
-    format: n.format,
-    sysAttrs: n.sysAttrs,
-    attrs: n.attributes ? new Set(n.attributes) : undefined,
-    lang: sub.lang,
-  });
-  if (n.sysAttrs && n.format === 'keyValues') withEntitySysAttrs(out, entity);
-  return out;
-}
-
-/** keyValues has no room for an attribute's system attributes, but the entity's own show (clause 4.5.4). */
-function withEntitySysAttrs(out: CompactedEntity, entity: Entity): void {
-  if (entity.createdAt) out.createdAt = entity.createdAt;
-  if (entity.modifiedAt) out.modifiedAt = entity.modifiedAt;
-}
-
-/** A Notification (clause 5.3.1). */
-export interface NotificationMessage {
-  id: string;
-  type: 'Notification';
-  subscriptionId: string;
-  notifiedAt: string;
-  data: CompactedEntity[];
-  '@context'?: unknown;
-}
-
-/** The @context URL the notification names (Link header or body member, clause 5.3.1 / 6.3.6). */
-export function notificationContext(sub: Subscription): unknown {
-  if (sub.jsonldContext !== undefined) return sub.jsonldContext;
-  const c = sub.context;
-  if (Array.isArray(c) && c.length === 1) return c[0];
-  return c;
 }

@@ -3,10 +3,12 @@ import { test } from 'node:test';
 import { DEFAULT_VOCAB, type Entity, TermMap } from '../../src/ngsi/index.ts';
 import {
   changedAttributes,
-  compactSubscription,
   firedTriggers,
   matches,
   notificationEntity,
+} from '../../src/ngsi/notification.ts';
+import {
+  compactSubscription,
   parseSubscription,
   type Subscription,
   subscriptionStatus,
