@@ -1,5 +1,6 @@
 /** Static traffic assignment: compact networks, TNTP and GeoJSON readers, user equilibrium. */
 
+export { type AppliedScenario, applyInterventions, type NetworkUnits } from './apply-interventions.ts';
 export {
   ALGORITHMS,
   type AlgorithmName,
@@ -17,14 +18,11 @@ export {
   type ZoneCentroid,
 } from './geojson-network.ts';
 export {
-  type AppliedScenario,
   type Area,
-  applyInterventions,
   type Checked,
   type Intervention,
   type InterventionDocument,
   type LinkSelection,
-  type NetworkUnits,
   parseInterventions,
 } from './interventions.ts';
 export {

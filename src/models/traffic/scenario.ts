@@ -24,14 +24,9 @@ import {
   type VulnerabilityResult,
   vulnerabilityIndex,
 } from '../social/index.ts';
+import { type AppliedScenario, applyInterventions, type NetworkUnits } from './apply-interventions.ts';
 import { type AssignmentOptions, type AssignmentResult, assign } from './assign.ts';
-import {
-  type AppliedScenario,
-  applyInterventions,
-  type Checked,
-  type InterventionDocument,
-  type NetworkUnits,
-} from './interventions.ts';
+import type { Checked, InterventionDocument } from './interventions.ts';
 import type { Demand, Network } from './network.ts';
 
 export interface ScenarioOptions {

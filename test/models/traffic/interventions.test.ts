@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { applyInterventions } from '../../../src/models/traffic/apply-interventions.ts';
 import { buildDemand, buildNetwork, findLink, nodeIndex } from '../../../src/models/traffic/index.ts';
-import {
-  applyInterventions,
-  type InterventionDocument,
-  parseInterventions,
-} from '../../../src/models/traffic/interventions.ts';
+import { type InterventionDocument, parseInterventions } from '../../../src/models/traffic/interventions.ts';
 import { readJson, SIOUX_UNITS, siouxFalls } from '../../fixtures/scenario/load.ts';
 
 function parsed(doc: unknown): InterventionDocument {
