@@ -236,7 +236,7 @@ export function transferRoutes(c: Connector): void {
         ) {
           c.store.putTransfer({ ...known, providerPid: body.providerPid });
         }
-        const r = receiveTransfer(c, role, request.params.pid, caller.value, body, type);
+        const r = receiveTransfer(c, role, request.params.pid, caller.value, body, [type]);
         if (!r.ok)
           return transferProblem(c, reply, r.status, r.pids, r.reason, caller.value.did, request.params.pid);
         const patch: Partial<TransferRecord> = {};
