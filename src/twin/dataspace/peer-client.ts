@@ -17,6 +17,8 @@ export interface PeerResponse {
   status: number;
   body: unknown;
   text: string;
+  /** The WWW-Authenticate header of a refusal (RFC 6750 §3), if any. */
+  authenticate?: string;
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
@@ -66,7 +68,8 @@ export function createPeerClient(identity: Identity, now: () => Date) {
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, body: parsed, text: answer };
+    const authenticate = res.headers.get('www-authenticate');
+    return { status: res.status, body: parsed, text: answer, ...(authenticate ? { authenticate } : {}) };
   }
 
   async function resolveDid(did: string, fresh = false): Promise<DidDocument | undefined> {

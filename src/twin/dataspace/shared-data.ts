@@ -3,12 +3,19 @@
  * (`GET /twinbox/v1/shared/:agreementId/entities?type=...&purpose=...`) checks on every request the
  * signature and trust of the caller, the access token, the transfer's state, and the agreement's
  * ODRL policy (purpose, dateTime, count, elapsedTime, recipient ...); a refusal is a 403 naming the
- * rule that refused. The consumer reads through `GET /twinbox/v1/federation/entities`.
+ * rule that refused, or a 401 with an RFC 6750 challenge when the bearer token is missing or no
+ * longer valid. The consumer reads through `GET /twinbox/v1/federation/entities`; when its token
+ * has expired it asks for a new transfer under the agreement once and reads again.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { asPolicy, evaluatePolicy, verifyAccessToken } from '../../dataspace/index.ts';
+import type { TransferRecord } from '../../store/index.ts';
 import { type Connector, isObject, peerFailure, sendProblem } from './connector.ts';
-import { sharedEndpoint } from './transfer-routes.ts';
+import type { PeerResponse } from './peer-client.ts';
+import { requestTransfer, sharedEndpoint } from './transfer-routes.ts';
+
+/** How long the consumer waits for the provider to start a transfer it asked for. */
+const START_WAIT_MS = 5_000;
 
 /** NGSI-LD query parameters (clause 6.4.3.2) passed on to the local broker; everything else is refused. */
 const FORWARDED = [
@@ -41,7 +48,10 @@ export function sharedDataRoutes(c: Connector): void {
     '/twinbox/v1/shared/:agreementId/entities',
     async (request, reply) => {
       const agreementId = request.params.agreementId;
+      /** The challenge of a refusal for want of a valid bearer token (RFC 6750 §3). */
+      let bearer: string | undefined;
       const refuse = (actor: string, status: 401 | 403 | 400, detail: string, rule?: string) => {
+        if (status === 401 && bearer !== undefined) reply.header('www-authenticate', bearer);
         c.audit({
           actor,
           action: 'shared.access',
@@ -70,12 +80,14 @@ export function sharedDataRoutes(c: Connector): void {
         );
       const auth = request.headers.authorization;
       const token = typeof auth === 'string' && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
-      if (!token)
+      if (!token) {
+        bearer = 'Bearer realm="twinbox"';
         return refuse(
           who,
           401,
           'no access token: start a transfer process under the agreement to obtain one',
         );
+      }
       const now = c.now().toISOString();
       const claims = verifyAccessToken(token, {
         issuerJwk: c.identity.key.publicJwk,
@@ -84,7 +96,11 @@ export function sharedDataRoutes(c: Connector): void {
         now,
         agreementId,
       });
-      if (!claims.ok) return refuse(who, 403, claims.reason);
+      if (!claims.ok) {
+        // expired, malformed or not ours: the consumer may obtain a new one under the agreement
+        bearer = `Bearer realm="twinbox", error="invalid_token", error_description="${claims.reason.replaceAll('"', "'")}"`;
+        return refuse(who, 401, claims.reason);
+      }
       if (claims.value.sub !== who)
         return refuse(who, 403, `the access token was issued to ${claims.value.sub}, not ${who}`);
       const transfer = claims.value.transferId
@@ -173,7 +189,7 @@ async function fetchShared(
   const pulls = c.store
     .listTransfers('consumer')
     .filter((t) => t.agreementId === agreementId && t.dataAddress?.endpoint);
-  const transfer = pulls.filter((t) => t.state === 'STARTED').pop() ?? pulls.pop();
+  let transfer = pulls.filter((t) => t.state === 'STARTED').pop() ?? pulls.pop();
   let endpoint: string;
   if (transfer?.dataAddress?.endpoint) endpoint = transfer.dataAddress.endpoint;
   else if (agreement?.role === 'consumer')
@@ -186,17 +202,28 @@ async function fetchShared(
       'ResourceNotFound',
       `no agreement ${agreementId} held as consumer; name the provider to ask anyway`,
     );
-  const token = transfer?.dataAddress?.endpointProperties?.find((p) => p.name === 'authorization')?.value;
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) query.set(k, v);
-  try {
-    await c.ensureOnboarded();
-    const res = await c.peers.send(
+  const read = (t: TransferRecord | undefined) => {
+    const token = t?.dataAddress?.endpointProperties?.find((p) => p.name === 'authorization')?.value;
+    return c.peers.send(
       'GET',
       `${endpoint}/entities?${query}`,
       undefined,
       token ? { authorization: `Bearer ${token}` } : {},
     );
+  };
+  try {
+    await c.ensureOnboarded();
+    let res = await read(transfer);
+    if (invalidToken(res) && agreement?.role === 'consumer') {
+      // access tokens are short-lived on purpose; the agreement outlives them
+      const renewed = await startedTransfer(c, agreementId);
+      if (renewed) {
+        transfer = renewed;
+        res = await read(transfer);
+      }
+    }
     c.audit({
       actor: c.identity.did,
       action: 'shared.fetch',
@@ -214,5 +241,36 @@ async function fetchShared(
       .send(res.body ?? null);
   } catch (err) {
     return peerFailure(reply, `${endpoint}`, err);
+  }
+}
+
+/** A refusal for want of a valid bearer token (RFC 6750 §3.1 invalid_token). */
+function invalidToken(res: PeerResponse): boolean {
+  return res.status === 401 && /error="invalid_token"/.test(res.authenticate ?? '');
+}
+
+/**
+ * Asks the provider for a new transfer under the agreement and waits until it has started with a
+ * data address (the provider starts it after answering the request); undefined when it does not.
+ */
+async function startedTransfer(c: Connector, agreementId: string): Promise<TransferRecord | undefined> {
+  const requested = await requestTransfer(c, agreementId);
+  if (!requested.ok) return undefined;
+  const deadline = Date.now() + START_WAIT_MS;
+  for (;;) {
+    const t = c.store.getTransfer('consumer', requested.transfer.id);
+    if (t?.state === 'STARTED' && t.dataAddress?.endpoint) {
+      c.audit({
+        actor: c.identity.did,
+        action: 'shared.token.renewed',
+        outcome: 'ok',
+        agreementId,
+        transferId: t.id,
+        detail: `the access token had expired; transfer ${t.id} brought a new one`,
+      });
+      return t;
+    }
+    if (t?.state === 'TERMINATED' || Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

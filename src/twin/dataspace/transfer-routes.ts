@@ -42,6 +42,68 @@ export function sharedEndpoint(c: Connector, agreementId: string): string {
   return `${c.publicUrl}/twinbox/v1/shared/${encodeURIComponent(agreementId)}`;
 }
 
+type TransferRequested =
+  | { ok: true; transfer: TransferRecord }
+  | {
+      ok: false;
+      problem: 'ResourceNotFound' | 'Conflict' | 'InternalError';
+      reason: string;
+      transfer?: TransferRecord;
+    };
+
+/**
+ * Consumer: asks the provider for a pull transfer under one of our agreements. The answer is the
+ * REQUESTED process; the provider's TransferStartMessage with the data address comes after it.
+ * A provider that cannot be reached or refuses leaves the process TERMINATED with the reason.
+ */
+export async function requestTransfer(c: Connector, agreementId: string): Promise<TransferRequested> {
+  const agreement = c.store.getAgreement(agreementId);
+  if (agreement?.role !== 'consumer')
+    return { ok: false, problem: 'ResourceNotFound', reason: `no agreement ${agreementId} held as consumer` };
+  const negotiation = c.store.getNegotiation('consumer', agreement.negotiationId);
+  if (negotiation?.state !== 'FINALIZED') {
+    return {
+      ok: false,
+      problem: 'Conflict',
+      reason: `the negotiation of agreement ${agreementId} is ${negotiation?.state}, not FINALIZED`,
+    };
+  }
+  const consumerPid = `urn:uuid:${randomUUID()}`;
+  const m = transferRequestMessage({
+    consumerPid,
+    agreementId,
+    format: PULL_FORMAT,
+    callbackAddress: c.callbackAddress,
+  });
+  const state = transitionTransfer(undefined, m, 'consumer');
+  if (!state.ok) return { ok: false, problem: 'InternalError', reason: state.reason };
+  const now = c.now().toISOString();
+  const t: TransferRecord = {
+    id: consumerPid,
+    role: 'consumer',
+    consumerPid,
+    agreementId,
+    counterparty: agreement.agreement.assigner,
+    peerAddress: agreement.peerAddress,
+    state: state.value,
+    format: PULL_FORMAT,
+    createdAt: now,
+    updatedAt: now,
+  };
+  c.store.putTransfer(t);
+  const sent = await sendTransferMessage(c, t, `${t.peerAddress}/transfers/request`, m);
+  const current = c.store.getTransfer('consumer', consumerPid)!;
+  if (!sent.ok) {
+    const transfer = saveTransfer(c, current, 'TERMINATED', { reason: sent.reason });
+    return { ok: false, problem: 'InternalError', reason: sent.reason, transfer };
+  }
+  const providerPid =
+    isObject(sent.body) && typeof sent.body.providerPid === 'string' ? sent.body.providerPid : undefined;
+  const transfer =
+    current.providerPid || !providerPid ? current : saveTransfer(c, current, current.state, { providerPid });
+  return { ok: true, transfer };
+}
+
 /** The path under the peer's base for each message (DSP 2025-1 HTTPS binding, transfer process). */
 const PATHS: Record<TransferMessage['@type'], string> = {
   TransferRequestMessage: 'request',
@@ -255,53 +317,14 @@ export function transferRoutes(c: Connector): void {
     const body = rawBody(request)?.json;
     if (!isObject(body) || typeof body.agreementId !== 'string')
       return sendProblem(reply, 'BadRequestData', 'agreementId must be a string');
-    const agreement = c.store.getAgreement(body.agreementId);
-    if (agreement?.role !== 'consumer')
-      return sendProblem(reply, 'ResourceNotFound', `no agreement ${body.agreementId} held as consumer`);
-    const negotiation = c.store.getNegotiation('consumer', agreement.negotiationId);
-    if (negotiation?.state !== 'FINALIZED')
-      return sendProblem(
-        reply,
-        'Conflict',
-        `the negotiation of agreement ${body.agreementId} is ${negotiation?.state}, not FINALIZED`,
-      );
-    const consumerPid = `urn:uuid:${randomUUID()}`;
-    const m = transferRequestMessage({
-      consumerPid,
-      agreementId: body.agreementId,
-      format: PULL_FORMAT,
-      callbackAddress: c.callbackAddress,
-    });
-    const state = transitionTransfer(undefined, m, 'consumer');
-    if (!state.ok) return sendProblem(reply, 'InternalError', state.reason);
-    const now = c.now().toISOString();
-    const t: TransferRecord = {
-      id: consumerPid,
-      role: 'consumer',
-      consumerPid,
-      agreementId: body.agreementId,
-      counterparty: agreement.agreement.assigner,
-      peerAddress: agreement.peerAddress,
-      state: state.value,
-      format: PULL_FORMAT,
-      createdAt: now,
-      updatedAt: now,
-    };
-    c.store.putTransfer(t);
-    const sent = await sendTransferMessage(c, t, `${t.peerAddress}/transfers/request`, m);
-    const current = c.store.getTransfer('consumer', consumerPid)!;
-    if (!sent.ok)
-      return reply.code(502).send(saveTransfer(c, current, 'TERMINATED', { reason: sent.reason }));
-    const providerPid =
-      isObject(sent.body) && typeof sent.body.providerPid === 'string' ? sent.body.providerPid : undefined;
-    const saved =
-      current.providerPid || !providerPid
-        ? current
-        : saveTransfer(c, current, current.state, { providerPid });
+    const r = await requestTransfer(c, body.agreementId);
+    if (!r.ok) {
+      return r.transfer ? reply.code(502).send(redact(r.transfer)) : sendProblem(reply, r.problem, r.reason);
+    }
     return reply
       .code(201)
-      .header('location', `/twinbox/v1/transfers/${encodeURIComponent(consumerPid)}`)
-      .send(redact(saved));
+      .header('location', `/twinbox/v1/transfers/${encodeURIComponent(r.transfer.id)}`)
+      .send(redact(r.transfer));
   });
 
   app.get('/twinbox/v1/transfers', async () => c.store.listTransfers().map(redact));

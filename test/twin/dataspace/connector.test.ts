@@ -15,7 +15,7 @@ import {
   dspValidator,
   freePort,
   json,
-  poll,
+  negotiateAndTransfer,
   SCHEMA_OF_TYPE,
   startTwin,
   type TwinProcess,
@@ -143,32 +143,14 @@ const readShared = (agreementId: string, purpose = PURPOSE, type = 'EVChargingSt
     ),
   );
 
-async function negotiate(
-  offer: string,
-): Promise<{ negotiationId: string; agreementId: string; transferId: string }> {
-  const datasetId = 'urn:twinbox:provider:dataset:ev-charging';
-  const start = await json('POST', consumerApi('/negotiations'), {
-    provider: provider.url,
-    datasetId,
-    offerId: `urn:twinbox:provider:offer:ev-charging:${offer}`,
-    purpose: PURPOSE,
-  });
-  assert.equal(start.status, 201, start.text);
-  const n = await poll(
-    () => json('GET', consumerApi(`/negotiations/${encodeURIComponent(start.body.id as string)}`)),
-    (r) => ['FINALIZED', 'TERMINATED'].includes(r.body.state as string),
+const negotiate = (offer: string) =>
+  negotiateAndTransfer(
+    consumer,
+    provider,
+    'urn:twinbox:provider:dataset:ev-charging',
+    `urn:twinbox:provider:offer:ev-charging:${offer}`,
+    PURPOSE,
   );
-  assert.equal(n.body.state, 'FINALIZED', n.text);
-  const agreementId = n.body.agreementId as string;
-  const t = await json('POST', consumerApi('/transfers'), { agreementId });
-  assert.equal(t.status, 201, t.text);
-  const started = await poll(
-    () => json('GET', consumerApi(`/transfers/${encodeURIComponent(t.body.id as string)}`)),
-    (r) => ['STARTED', 'TERMINATED'].includes(r.body.state as string),
-  );
-  assert.equal(started.body.state, 'STARTED', started.text);
-  return { negotiationId: start.body.id as string, agreementId, transferId: t.body.id as string };
-}
 
 test('identity: did:web documents and the DSP version document', async () => {
   const did = await json('GET', `${provider.url}/.well-known/did.json`);

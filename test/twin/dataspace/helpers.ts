@@ -2,6 +2,7 @@
  * Helpers for the connector tests: the DSP JSON Schemas (loader as in test/dataspace/dsp.test.ts),
  * a schema per DSP message type, free loopback ports, and twinbox processes with the connector.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -89,7 +90,12 @@ export interface TwinProcess {
 const SERVER = join(import.meta.dirname, 'connector-server.ts');
 
 /** Spawns a twinbox process with the connector and waits until it listens. */
-export async function startTwin(port: number, dataDir: string, peers: string[] = []): Promise<TwinProcess> {
+export async function startTwin(
+  port: number,
+  dataDir: string,
+  peers: string[] = [],
+  clockFile?: string,
+): Promise<TwinProcess> {
   const args = [
     '--import',
     'tsx',
@@ -99,6 +105,7 @@ export async function startTwin(port: number, dataDir: string, peers: string[] =
     '--data-dir',
     dataDir,
     ...peers.flatMap((p) => ['--peer', p]),
+    ...(clockFile ? ['--clock-file', clockFile] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -165,4 +172,39 @@ export async function poll<T>(
     if (done(x) || Date.now() > deadline) return x;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The consumer negotiates an offer of the provider's dataset for a purpose and, once the agreement
+ * is final, starts a transfer and waits until it has started.
+ */
+export async function negotiateAndTransfer(
+  consumer: TwinProcess,
+  provider: TwinProcess,
+  datasetId: string,
+  offerId: string,
+  purpose: string,
+): Promise<{ negotiationId: string; agreementId: string; transferId: string }> {
+  const api = (path: string) => `${consumer.url}/twinbox/v1${path}`;
+  const start = await json('POST', api('/negotiations'), {
+    provider: provider.url,
+    datasetId,
+    offerId,
+    purpose,
+  });
+  assert.equal(start.status, 201, start.text);
+  const n = await poll(
+    () => json('GET', api(`/negotiations/${encodeURIComponent(start.body.id as string)}`)),
+    (r) => ['FINALIZED', 'TERMINATED'].includes(r.body.state as string),
+  );
+  assert.equal(n.body.state, 'FINALIZED', n.text);
+  const agreementId = n.body.agreementId as string;
+  const t = await json('POST', api('/transfers'), { agreementId });
+  assert.equal(t.status, 201, t.text);
+  const started = await poll(
+    () => json('GET', api(`/transfers/${encodeURIComponent(t.body.id as string)}`)),
+    (r) => ['STARTED', 'TERMINATED'].includes(r.body.state as string),
+  );
+  assert.equal(started.body.state, 'STARTED', started.text);
+  return { negotiationId: start.body.id as string, agreementId, transferId: t.body.id as string };
 }
