@@ -218,7 +218,7 @@ async function fetchShared(
     let res = await read(transfer);
     if (invalidToken(res) && agreement?.role === 'consumer') {
       // access tokens are short-lived on purpose; the agreement outlives them
-      const renewed = await startedTransfer(c, agreementId);
+      const renewed = await renewal(c, agreementId);
       if (renewed) {
         transfer = renewed;
         res = await read(transfer);
@@ -247,6 +247,24 @@ async function fetchShared(
 /** A refusal for want of a valid bearer token (RFC 6750 §3.1 invalid_token). */
 function invalidToken(res: PeerResponse): boolean {
   return res.status === 401 && /error="invalid_token"/.test(res.authenticate ?? '');
+}
+
+/** Renewals under way, per connector and agreement. */
+const renewals = new WeakMap<Connector, Map<string, Promise<TransferRecord | undefined>>>();
+
+/**
+ * One renewal per agreement at a time: reads that find the token expired together (a dashboard
+ * asks for several types at once) wait for the same new transfer instead of starting one each.
+ */
+function renewal(c: Connector, agreementId: string): Promise<TransferRecord | undefined> {
+  let running = renewals.get(c);
+  if (!running) renewals.set(c, (running = new Map()));
+  let pending = running.get(agreementId);
+  if (!pending) {
+    pending = startedTransfer(c, agreementId).finally(() => running.delete(agreementId));
+    running.set(agreementId, pending);
+  }
+  return pending;
 }
 
 /**
