@@ -8,11 +8,17 @@
  * has expired it asks for a new transfer under the agreement once and reads again.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { asPolicy, evaluatePolicy, verifyAccessToken } from '../../dataspace/index.ts';
+import {
+  asPolicy,
+  evaluatePolicy,
+  transferCompletionMessage,
+  verifyAccessToken,
+} from '../../dataspace/index.ts';
 import type { TransferRecord } from '../../store/index.ts';
 import { type Connector, isObject, peerFailure, sendProblem } from './connector.ts';
 import type { PeerResponse } from './peer-client.ts';
-import { requestTransfer, sharedEndpoint } from './transfer-routes.ts';
+import { transferPids } from './transfer-messages.ts';
+import { changeTransfer, requestTransfer, sharedEndpoint } from './transfer-routes.ts';
 
 /** How long the consumer waits for the provider to start a transfer it asked for. */
 const START_WAIT_MS = 5_000;
@@ -218,7 +224,7 @@ async function fetchShared(
     let res = await read(transfer);
     if (invalidToken(res) && agreement?.role === 'consumer') {
       // access tokens are short-lived on purpose; the agreement outlives them
-      const renewed = await renewal(c, agreementId);
+      const renewed = await renewal(c, agreementId, transfer);
       if (renewed) {
         transfer = renewed;
         res = await read(transfer);
@@ -256,12 +262,16 @@ const renewals = new WeakMap<Connector, Map<string, Promise<TransferRecord | und
  * One renewal per agreement at a time: reads that find the token expired together (a dashboard
  * asks for several types at once) wait for the same new transfer instead of starting one each.
  */
-function renewal(c: Connector, agreementId: string): Promise<TransferRecord | undefined> {
+function renewal(
+  c: Connector,
+  agreementId: string,
+  replaced: TransferRecord | undefined,
+): Promise<TransferRecord | undefined> {
   let running = renewals.get(c);
   if (!running) renewals.set(c, (running = new Map()));
   let pending = running.get(agreementId);
   if (!pending) {
-    pending = startedTransfer(c, agreementId).finally(() => running.delete(agreementId));
+    pending = startedTransfer(c, agreementId, replaced).finally(() => running.delete(agreementId));
     running.set(agreementId, pending);
   }
   return pending;
@@ -270,8 +280,13 @@ function renewal(c: Connector, agreementId: string): Promise<TransferRecord | un
 /**
  * Asks the provider for a new transfer under the agreement and waits until it has started with a
  * data address (the provider starts it after answering the request); undefined when it does not.
+ * The transfer it replaces is completed on both sides, so only one stays STARTED.
  */
-async function startedTransfer(c: Connector, agreementId: string): Promise<TransferRecord | undefined> {
+async function startedTransfer(
+  c: Connector,
+  agreementId: string,
+  replaced: TransferRecord | undefined,
+): Promise<TransferRecord | undefined> {
   const requested = await requestTransfer(c, agreementId);
   if (!requested.ok) return undefined;
   const deadline = Date.now() + START_WAIT_MS;
@@ -286,6 +301,15 @@ async function startedTransfer(c: Connector, agreementId: string): Promise<Trans
         transferId: t.id,
         detail: `the access token had expired; transfer ${t.id} brought a new one`,
       });
+      const old = replaced && c.store.getTransfer('consumer', replaced.id);
+      if (old?.state === 'STARTED') {
+        await changeTransfer(
+          c,
+          old,
+          transferCompletionMessage(transferPids(old)),
+          `replaced by ${t.id} when its access token expired`,
+        );
+      }
       return t;
     }
     if (t?.state === 'TERMINATED' || Date.now() > deadline) return undefined;

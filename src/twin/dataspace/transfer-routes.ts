@@ -351,25 +351,40 @@ export function transferRoutes(c: Connector): void {
         c.store.getTransfer('provider', request.params.id);
       if (!t) return sendProblem(reply, 'ResourceNotFound', `no transfer process ${request.params.id}`);
       const m = build(transferPids(t));
-      const next = transitionTransfer(t.state, m, t.role);
-      if (!next.ok) return sendProblem(reply, 'Conflict', next.reason);
-      const saved = saveTransfer(
+      const r = await changeTransfer(
         c,
         t,
-        next.value,
-        m['@type'] === 'TransferStartMessage' ? {} : { reason: `${action} by the ${t.role}` },
-      );
-      const pid = t.role === 'consumer' ? t.providerPid : t.consumerPid;
-      const sent = await sendTransferMessage(
-        c,
-        saved,
-        `${t.peerAddress}/transfers/${encodeURIComponent(pid ?? '')}/${PATHS[m['@type']]}`,
         m,
+        m['@type'] === 'TransferStartMessage' ? undefined : `${action} by the ${t.role}`,
       );
-      if (!sent.ok) return sendProblem(reply, 'GatewayTimeout', sent.reason);
-      return redact(c.store.getTransfer(t.role, t.id)!);
+      if (!r.ok) return sendProblem(reply, r.conflict ? 'Conflict' : 'GatewayTimeout', r.reason);
+      return redact(r.transfer);
     });
   }
+}
+
+/**
+ * Moves a transfer we hold on with `m` (suspend, resume, complete, terminate), saves the new state
+ * and tells the other party. `conflict`: the state machine does not allow `m` from where it is.
+ */
+export async function changeTransfer(
+  c: Connector,
+  t: TransferRecord,
+  m: TransferMessage,
+  reason?: string,
+): Promise<{ ok: true; transfer: TransferRecord } | { ok: false; conflict: boolean; reason: string }> {
+  const next = transitionTransfer(t.state, m, t.role);
+  if (!next.ok) return { ok: false, conflict: true, reason: next.reason };
+  const saved = saveTransfer(c, t, next.value, reason === undefined ? {} : { reason });
+  const pid = t.role === 'consumer' ? t.providerPid : t.consumerPid;
+  const sent = await sendTransferMessage(
+    c,
+    saved,
+    `${t.peerAddress}/transfers/${encodeURIComponent(pid ?? '')}/${PATHS[m['@type']]}`,
+    m,
+  );
+  if (!sent.ok) return { ok: false, conflict: false, reason: sent.reason };
+  return { ok: true, transfer: c.store.getTransfer(t.role, t.id)! };
 }
 
 /** A transfer as the twinbox API shows it: the access token stays inside the connector. */

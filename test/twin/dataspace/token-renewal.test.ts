@@ -1,8 +1,8 @@
 /**
  * Access tokens are short-lived, agreements are not: between two real twinbox processes, a
- * consumer whose token has expired gets a new one under the same agreement and reads on. Both
- * connectors' clocks are moved ahead together (connector-server.ts --clock-file), so the token
- * expires without the test waiting for it.
+ * consumer whose token has expired gets a new one under the same agreement, completes the transfer
+ * it replaces, and reads on. Both connectors' clocks are moved ahead together (connector-server.ts
+ * --clock-file), so the token expires without the test waiting for it.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,6 +120,14 @@ test('an expired access token is replaced once under the same agreement, and the
   assert.equal(ours.length, 2, JSON.stringify(ours));
   const renewed = ours.find((t) => t.id !== transferId)!;
   assert.equal(renewed.state, 'STARTED');
+  // the replaced transfer is completed on both sides
+  assert.equal(ours.find((t) => t.id === transferId)?.state, 'COMPLETED');
+  const providerSide = (await json('GET', `${provider.url}/twinbox/v1/transfers`)).body as Array<{
+    consumerPid: string;
+    state: string;
+  }>;
+  assert.equal(providerSide.find((t) => t.consumerPid === transferId)?.state, 'COMPLETED');
+  assert.equal(providerSide.find((t) => t.consumerPid === renewed.id)?.state, 'STARTED');
 
   type AuditRow = { action: string; outcome: string; detail?: string; transferId?: string };
   const consumerAudit = (await json('GET', `${consumer.url}/twinbox/v1/audit`)).body as AuditRow[];
