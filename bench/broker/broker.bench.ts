@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { createBroker } from '../../src/broker/index.ts';
 import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import { openStore, type SqliteStore } from '../../src/store/index.ts';
+import { type DriveStats, drive } from '../drive.ts';
 import { httpClient, machineLine, spawnServe } from '../http-client.ts';
 import { describeFloor, floorTotal, measureFloors } from './floors.ts';
 
@@ -90,54 +91,9 @@ function airQuality(i: number, r = rand) {
 const client = httpClient(PORT, CLIENTS * 2);
 const request = client.request;
 
-interface Stats {
-  ops: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-/** Runs `op` from `clients` concurrent loops for `seconds`; `unit` counts entities per op. */
 /** Operation numbers keep growing across runs, so a create never reuses an id. */
 let counter = 0;
-
-async function drive(
-  clients: number,
-  seconds: number,
-  op: (i: number) => Promise<boolean>,
-  unit = 1,
-): Promise<Stats> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < end) {
-        const i = counter++;
-        const t0 = performance.now();
-        const ok = await op(i).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    ops: latencies.length,
-    perSecond: (latencies.length * unit) / elapsed,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    errors,
-  };
-}
+const numbers = () => counter++;
 
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -201,8 +157,8 @@ async function main(): Promise<void> {
   const child: ChildProcess = spawnServe(PORT, join(dir, 'http'), { bodyLimitBytes: 16 * 1024 * 1024 });
   const results: Array<{
     name: string;
-    http?: Stats;
-    direct?: Stats;
+    http?: DriveStats;
+    direct?: DriveStats;
     unit: string;
     rss?: number;
     hwm?: number;
@@ -303,10 +259,10 @@ async function main(): Promise<void> {
       ],
     ];
     for (const [name, unit, per, op] of opsHttp) {
-      await drive(CLIENTS, 0.5, op, per); // warm-up
+      await drive({ clients: CLIENTS, seconds: 0.5, op, unit: per, numbers }); // warm-up
       results.push({
         name,
-        http: await drive(CLIENTS, SECONDS, op, per),
+        http: await drive({ clients: CLIENTS, seconds: SECONDS, op, unit: per, numbers }),
         unit,
         rss: rssOf(child.pid!),
         hwm: hwmOf(child.pid!),
@@ -409,8 +365,9 @@ async function main(): Promise<void> {
         ),
     ];
     for (let k = 0; k < opsDirect.length; k++) {
-      await drive(1, 0.5, opsDirect[k], opsHttp[k][2]);
-      results[k].direct = await drive(1, SECONDS, opsDirect[k], opsHttp[k][2]);
+      const direct = { clients: 1, op: opsDirect[k], unit: opsHttp[k][2], numbers };
+      await drive({ ...direct, seconds: 0.5 });
+      results[k].direct = await drive({ ...direct, seconds: SECONDS });
     }
     const floors = measureFloors((store as SqliteStore).database, N, terms, {
       json: JSON.stringify(Array.from({ length: BATCH }, (_, k) => airQuality(k))),

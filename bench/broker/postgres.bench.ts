@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, type NodeProcess, servesPostgres, startNode } from '../../test/store/postgres-fixture.ts';
+import { drive } from '../drive.ts';
 import { type HttpClient, httpClient, spawnServe } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
@@ -144,50 +145,6 @@ interface Row {
   pgCpu: number;
 }
 
-/**
- * Drives `op` from CLIENTS loops for `seconds`: as fast as the server answers, or, with `rate`,
- * open loop at that many requests per second (request i is due at start + i / rate).
- */
-async function drive(
-  bases: string[],
-  op: (base: string, i: number) => Promise<boolean>,
-  seconds: number,
-  rate?: number,
-) {
-  const latencies: number[] = [];
-  let errors = 0;
-  let counter = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < end) {
-        const i = counter++;
-        if (rate) {
-          const wait = start + (i * 1000) / rate - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          if (performance.now() >= end) break;
-        }
-        const t0 = performance.now();
-        // request by request, so every node gets half whatever the clients' timing
-        const ok = await op(bases[i % bases.length], i).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-  return {
-    ops: latencies.length,
-    perSecond: latencies.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-    errors,
-  };
-}
-
 const qFor = (i: number) => `no2>${(i % 70) + 5};no2<${(i % 70) + 5.6};relativeHumidity>0.2`;
 const OPS: Array<[string, (base: string, i: number) => Promise<boolean>]> = [
   [
@@ -277,11 +234,14 @@ async function run(setup: string, nodes: NodeProcess[], rows: Row[]): Promise<vo
   }
   console.log(`# ${setup}: loaded ${N} entities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   for (const [name, op] of OPS) {
-    await drive(bases, op, 0.5);
+    // request by request, so every node gets half whatever the clients' timing
+    const run = (seconds: number, rate?: number) =>
+      drive({ clients: CLIENTS, seconds, rate, op: (i) => op(bases[i % bases.length], i) });
+    await run(0.5);
     const measure = async (rate?: number) => {
       const cpu0 = nodes.map((n) => cpuSeconds(n.child.pid!));
       const pg0 = postgresCpuSeconds();
-      const s = await drive(bases, op, SECONDS, rate);
+      const s = await run(SECONDS, rate);
       const per1000 = 1000 / Math.max(1, s.ops);
       return {
         ...s,
