@@ -305,6 +305,9 @@ async function main(): Promise<void> {
       hits.set(k, h);
       return true;
     };
+    /** a page of 100 of the type, filtered by q or geoQ */
+    const page = async (k: number, filter: Pick<Parameters<typeof broker.queryEntities>[1], 'q' | 'geoQ'>) =>
+      answered(k, await broker.queryEntities('', { type, ...filter, limit: 100, offset: 0 }));
     const opsDirect: Array<(i: number) => Promise<boolean>> = [
       async (i) => {
         const base = (i * BATCH) % N;
@@ -332,37 +335,10 @@ async function main(): Promise<void> {
         (await broker.retrieveEntity('', `urn:ngsi-ld:AirQualityObserved:bench-${(i * 7919) % N}`)).ok,
       async (i) => {
         const q = parseQ(qFor(i));
-        if (!q.ok) return false;
-        return answered(
-          4,
-          await broker.queryEntities('', {
-            type,
-            q: expandQ(q.value, (n) => terms.expand(n)),
-            limit: 100,
-            offset: 0,
-          }),
-        );
+        return q.ok && page(4, { q: expandQ(q.value, (n) => terms.expand(n)) });
       },
-      async () =>
-        answered(
-          5,
-          await broker.queryEntities('', {
-            type,
-            geoQ: geo('near;maxDistance==300', 'Point', near()),
-            limit: 100,
-            offset: 0,
-          }),
-        ),
-      async () =>
-        answered(
-          6,
-          await broker.queryEntities('', {
-            type,
-            geoQ: geo('within', 'Polygon', withinBox()),
-            limit: 100,
-            offset: 0,
-          }),
-        ),
+      async () => page(5, { geoQ: geo('near;maxDistance==300', 'Point', near()) }),
+      async () => page(6, { geoQ: geo('within', 'Polygon', withinBox()) }),
     ];
     for (let k = 0; k < opsDirect.length; k++) {
       const direct = { clients: 1, op: opsDirect[k], unit: opsHttp[k][2], numbers };
