@@ -47,39 +47,38 @@ function comparable(a: Attribute): unknown {
   }
 }
 
-function push(rows: AttrValueRows, id: string, attr: string, v: unknown): void {
+/** Calls `fn` with every number and string in `v`: arrays flattened, JSON-LD value objects unwrapped. */
+function eachValue(v: unknown, fn: (x: number | string) => void): void {
   if (Array.isArray(v)) {
-    for (const x of v) push(rows, id, attr, x);
-    return;
-  }
-  if (v !== null && typeof v === 'object' && '@value' in v) {
-    push(rows, id, attr, (v as { '@value': unknown })['@value']);
-    return;
-  }
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return;
-    rows.entityIds.push(id);
-    rows.attrs.push(attr);
-    rows.nums.push(v);
-    rows.strs.push(null);
-  } else if (typeof v === 'string') {
-    rows.entityIds.push(id);
-    rows.attrs.push(attr);
-    rows.nums.push(null);
-    rows.strs.push(v);
+    for (const x of v) eachValue(x, fn);
+  } else if (v !== null && typeof v === 'object' && '@value' in v) {
+    eachValue((v as { '@value': unknown })['@value'], fn);
+  } else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string') {
+    fn(v);
   }
 }
 
 /** Appends the indexed values of `entity` to `rows`. */
 export function addAttrValues(rows: AttrValueRows, entity: Entity): void {
   for (const attr in entity.attrs) {
-    for (const inst of entity.attrs[attr]) push(rows, entity.id, attr, comparable(inst));
+    for (const inst of entity.attrs[attr]) {
+      eachValue(comparable(inst), (x) => {
+        rows.entityIds.push(entity.id);
+        rows.attrs.push(attr);
+        rows.nums.push(typeof x === 'number' ? x : null);
+        rows.strs.push(typeof x === 'string' ? x : null);
+      });
+    }
   }
 }
 
-/** The indexed values of one attribute's instances (numbers and strings, arrays flattened). */
+/**
+ * The index rows of one attribute's instances: numbers, and strings cut to the indexed prefix,
+ * so two lists compare equal exactly when they give the index the same rows.
+ */
 export function attributeValues(instances: Attribute[]): Array<number | string> {
-  const rows = emptyAttrValueRows();
-  for (const inst of instances) push(rows, '', '', comparable(inst));
-  return rows.nums.map((n, i) => (n !== null ? n : (rows.strs[i] as string)));
+  const out: Array<number | string> = [];
+  const add = (x: number | string) => out.push(typeof x === 'string' ? x.slice(0, INDEXED_STRING_CHARS) : x);
+  for (const inst of instances) eachValue(comparable(inst), add);
+  return out;
 }

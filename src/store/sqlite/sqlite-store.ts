@@ -14,7 +14,7 @@ import {
   type GeoJsonGeometry,
   refineEntity,
 } from '../../ngsi/index.ts';
-import { attributeValues, INDEXED_STRING_CHARS } from '../attr-values.ts';
+import { attributeValues } from '../attr-values.ts';
 import { refinementOf, typesOf } from '../query-refinement.ts';
 import type {
   EntityChange,
@@ -358,16 +358,16 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Every number and string a q term can compare with (shared with the PostgreSQL engine), strings
-   * by their first INDEXED_STRING_CHARS characters: a candidate set from this index never misses
-   * a match, and refinement keeps the answer exact.
+   * Every number and string a q term can compare with (`attributeValues`, shared with the
+   * PostgreSQL engine), strings by their indexed prefix: a candidate set from this index never
+   * misses a match, and refinement keeps the answer exact.
    */
   private indexValues(tenant: Tenant, pk: number, attr: string, values: Array<number | string>): void {
     if (values.length === 0) return;
     const nid = this.nameId(tenant, attr, true)!;
     for (const v of values) {
       if (typeof v === 'number') this.stmts.addValue.run(pk, nid, v, null);
-      else this.stmts.addValue.run(pk, nid, null, v.slice(0, INDEXED_STRING_CHARS));
+      else this.stmts.addValue.run(pk, nid, null, v);
     }
   }
 
@@ -427,7 +427,7 @@ export class SqliteStore implements Store {
           // one value for another (a reading): rewritten in place, which dirties the row's page
           // and the two index positions instead of also the tail and the pk index twice
           if (typeof vb[0] === 'number') this.stmts.setNum.run(vb[0], pk, nid);
-          else this.stmts.setStr.run((vb[0] as string).slice(0, INDEXED_STRING_CHARS), pk, nid);
+          else this.stmts.setStr.run(vb[0], pk, nid);
         } else {
           if (nid !== undefined) this.stmts.delValuesOf.run(pk, nid);
           this.indexValues(tenant, pk, name, vb);
