@@ -54,10 +54,7 @@ export function sharedDataRoutes(c: Connector): void {
     '/twinbox/v1/shared/:agreementId/entities',
     async (request, reply) => {
       const agreementId = request.params.agreementId;
-      /** The challenge of a refusal for want of a valid bearer token (RFC 6750 §3). */
-      let bearer: string | undefined;
       const refuse = (actor: string, status: 401 | 403 | 400, detail: string, rule?: string) => {
-        if (status === 401 && bearer !== undefined) reply.header('www-authenticate', bearer);
         c.audit({
           actor,
           action: 'shared.access',
@@ -71,6 +68,14 @@ export function sharedDataRoutes(c: Connector): void {
           detail,
           rule ? { rule } : {},
         );
+      };
+      /** A refusal for want of a valid bearer token, with its challenge (RFC 6750 §3). */
+      const unauthorized = (actor: string, detail: string, error?: 'invalid_token') => {
+        const challenge = error
+          ? `Bearer realm="twinbox", error="${error}", error_description="${detail.replaceAll('"', "'")}"`
+          : 'Bearer realm="twinbox"';
+        reply.header('www-authenticate', challenge);
+        return refuse(actor, 401, detail);
       };
       const caller = await c.authenticate(request);
       if (!caller.ok) return refuse('unknown', 401, caller.reason);
@@ -87,10 +92,8 @@ export function sharedDataRoutes(c: Connector): void {
       const auth = request.headers.authorization;
       const token = typeof auth === 'string' && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
       if (!token) {
-        bearer = 'Bearer realm="twinbox"';
-        return refuse(
+        return unauthorized(
           who,
-          401,
           'no access token: start a transfer process under the agreement to obtain one',
         );
       }
@@ -102,11 +105,8 @@ export function sharedDataRoutes(c: Connector): void {
         now,
         agreementId,
       });
-      if (!claims.ok) {
-        // expired, malformed or not ours: the consumer may obtain a new one under the agreement
-        bearer = `Bearer realm="twinbox", error="invalid_token", error_description="${claims.reason.replaceAll('"', "'")}"`;
-        return refuse(who, 401, claims.reason);
-      }
+      // expired, malformed or not ours: the consumer may obtain a new one under the agreement
+      if (!claims.ok) return unauthorized(who, claims.reason, 'invalid_token');
       if (claims.value.sub !== who)
         return refuse(who, 403, `the access token was issued to ${claims.value.sub}, not ${who}`);
       const transfer = claims.value.transferId
