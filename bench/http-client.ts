@@ -177,3 +177,20 @@ export function spawnServe(
     env: { ...process.env, TWINBOX_LOG_LEVEL: options.logLevel ?? 'warn' },
   });
 }
+
+/** Waits until the twinbox on `port` answers the NGSI-LD API; fails when `child` exits first. */
+export async function waitServing(port: number, child?: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`twinbox on port ${port} exited`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ngsi-ld/v1/types`);
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`twinbox on port ${port} did not start within ${timeoutMs / 1000} s`);
+}

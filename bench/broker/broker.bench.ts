@@ -20,7 +20,7 @@ import { createBroker } from '../../src/broker/index.ts';
 import { expandQ, parseEntity, parseGeoQuery, parseQ, TermMap } from '../../src/ngsi/index.ts';
 import { openStore, type SqliteStore } from '../../src/store/index.ts';
 import { type DriveStats, drive } from '../drive.ts';
-import { httpClient, machineLine, spawnServe } from '../http-client.ts';
+import { httpClient, machineLine, spawnServe, waitServing } from '../http-client.ts';
 import { describeFloor, floorTotal, measureFloors } from './floors.ts';
 
 const { values: opts } = parseArgs({
@@ -95,35 +95,21 @@ const request = client.request;
 let counter = 0;
 const numbers = () => counter++;
 
-function rssOf(pid: number): number {
+/**
+ * A process's memory from one read of /proc/PID/status, in MB: RSS, its peak, and the RSS split
+ * into anonymous (heap), file-backed (the mapped database) and shared (the WAL index) parts.
+ */
+function memoryOf(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-/** Anonymous (heap), file-backed (the mapped database) and shared (the WAL index) parts of the RSS. */
-function rssParts(pid: number): string {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) =>
+  const mb = (name: string) =>
     Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
-  return `anonymous ${kb('RssAnon').toFixed(0)} MB, file ${kb('RssFile').toFixed(0)} MB, shared ${kb('RssShmem').toFixed(0)} MB`;
-}
-
-function hwmOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-async function waitReady(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const r = await request('GET', '/ngsi-ld/v1/types');
-      if (r.status < 500) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
+  return {
+    rss: mb('VmRSS'),
+    peak: mb('VmHWM'),
+    anon: mb('RssAnon'),
+    file: mb('RssFile'),
+    shared: mb('RssShmem'),
+  };
 }
 
 const BATCH = 500;
@@ -160,11 +146,10 @@ async function main(): Promise<void> {
     http?: DriveStats;
     direct?: DriveStats;
     unit: string;
-    rss?: number;
-    hwm?: number;
+    memory?: ReturnType<typeof memoryOf>;
   }> = [];
   try {
-    await waitReady();
+    await waitServing(PORT, child);
     // load through the API
     const t0 = performance.now();
     for (let i = 0; i < N; i += BATCH) {
@@ -174,8 +159,9 @@ async function main(): Promise<void> {
         throw new Error(`load failed: ${r.status} ${r.body.slice(0, 200)}`);
     }
     const loadSeconds = (performance.now() - t0) / 1000;
+    const loaded = memoryOf(child.pid!);
     console.log(
-      `# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client); server RSS ${rssOf(child.pid!).toFixed(0)} MB, peak ${hwmOf(child.pid!).toFixed(0)} MB`,
+      `# loaded ${N} entities through the API in ${loadSeconds.toFixed(1)} s (${Math.round(N / loadSeconds)} entities/s, one client); server RSS ${loaded.rss.toFixed(0)} MB, peak ${loaded.peak.toFixed(0)} MB`,
     );
 
     const opsHttp: Array<[string, string, number, (i: number) => Promise<boolean>]> = [
@@ -264,13 +250,10 @@ async function main(): Promise<void> {
         name,
         http: await drive({ clients: CLIENTS, seconds: SECONDS, op, unit: per, numbers }),
         unit,
-        rss: rssOf(child.pid!),
-        hwm: hwmOf(child.pid!),
+        memory: memoryOf(child.pid!),
       });
     }
-    const rss = rssOf(child.pid!);
-    const hwm = hwmOf(child.pid!);
-    const parts = rssParts(child.pid!);
+    const memory = memoryOf(child.pid!);
 
     // the same operations straight on the broker and store, in this process
     const store = openStore({ engine: 'sqlite', path: join(dir, 'direct', 'twin.sqlite') });
@@ -360,7 +343,7 @@ async function main(): Promise<void> {
     for (const r of results) {
       const ratio = r.http && r.direct ? r.http.perSecond / r.direct.perSecond : Number.NaN;
       console.log(
-        `${pad(r.name, 30)}${num(r.http?.perSecond)}${num(r.http?.p50, 2)}${num(r.http?.p99, 2)}${num(r.http?.errors)} |${num(r.direct?.perSecond)}${num(r.direct?.p50, 3)} |${ratio.toFixed(2).padStart(7)}${num(r.rss)}${num(r.hwm)}  ${r.unit}`,
+        `${pad(r.name, 30)}${num(r.http?.perSecond)}${num(r.http?.p50, 2)}${num(r.http?.p99, 2)}${num(r.http?.errors)} |${num(r.direct?.perSecond)}${num(r.direct?.p50, 3)} |${ratio.toFixed(2).padStart(7)}${num(r.memory?.rss)}${num(r.memory?.peak)}  ${r.unit}`,
       );
     }
     const [readFloor, writeFloor] = floors;
@@ -382,7 +365,10 @@ async function main(): Promise<void> {
         `  ${pad(results[k].name, 28)}${num(1e6 / (perAnswer * floorTotal(readFloor)))} req/s at ${perAnswer.toFixed(0)} entities per answer (JSON.stringify alone: ${(1e6 / (perAnswer * stringifyUs)).toFixed(0)})  target ${TARGETS[k] ?? '-'}`,
       );
     }
-    console.log(`\nserver RSS after the run: ${rss.toFixed(0)} MB (${parts}; peak ${hwm.toFixed(0)} MB)`);
+    const mb = (x: number) => `${x.toFixed(0)} MB`;
+    console.log(
+      `\nserver RSS after the run: ${mb(memory.rss)} (anonymous ${mb(memory.anon)}, file ${mb(memory.file)}, shared ${mb(memory.shared)}; peak ${mb(memory.peak)})`,
+    );
     console.log(
       'http: the API over loopback with the load generator on the same 2 cores; store: the broker operation in-process, one caller; RSS and peak: the server after each operation',
     );

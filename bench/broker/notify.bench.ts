@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawnServe } from '../http-client.ts';
+import { spawnServe, waitServing } from '../http-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,14 +72,8 @@ function receiver(port: number): Promise<Server> {
 
 async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawnServe(port, dataDir, { logLevel: 'silent' });
-  for (;;) {
-    try {
-      await (await fetch(`http://127.0.0.1:${port}/ngsi-ld/v1/subscriptions`)).arrayBuffer();
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitServing(port, child);
+  return child;
 }
 
 const percentile = (sorted: number[], p: number) =>

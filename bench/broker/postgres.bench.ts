@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, type NodeProcess, servesPostgres, startNode } from '../../test/store/postgres-fixture.ts';
 import { drive } from '../drive.ts';
-import { type HttpClient, httpClient, spawnServe } from '../http-client.ts';
+import { type HttpClient, httpClient, spawnServe, waitServing } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -191,23 +191,11 @@ const OPS: Array<[string, (base: string, i: number) => Promise<boolean>]> = [
   ],
 ];
 
-async function waitReady(base: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await request(base, 'GET', '/ngsi-ld/v1/types')) < 500) return;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${base} did not start`);
-}
-
 async function startSqliteNode(dir: string): Promise<NodeProcess> {
   const port = await freePort();
   const child: ChildProcess = spawnServe(port, dir, { bodyLimitBytes: 16 * 1024 * 1024 });
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url);
+  await waitServing(port, child);
   return {
     url,
     child,

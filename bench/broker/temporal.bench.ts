@@ -7,12 +7,11 @@
  * week for 100 sensors, and the latest reading of every sensor (lastN=1). Prints disk per
  * instance. Options: --sensors 1000 --minutes 10080 --clients 4 --port 19027
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { httpClient, machineLine, spawnServe } from '../http-client.ts';
+import { httpClient, machineLine, spawnServe, waitServing } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -72,17 +71,6 @@ async function timeIt(
   return { label, p50: times[Math.floor(times.length / 2)], max: times[times.length - 1], bytes, status };
 }
 
-async function waitReady(child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error('server exited');
-    try {
-      if ((await request('GET', '/ngsi-ld/v1/types')).status < 500) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not start');
-}
-
 function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
@@ -95,7 +83,7 @@ async function main(): Promise<void> {
   console.log(machineLine());
   const child = spawnServe(PORT, dir, { bodyLimitBytes: 64 * 1024 * 1024 });
   try {
-    await waitReady(child);
+    await waitServing(PORT, child);
     const days = Math.ceil(MINUTES / DAY);
     const jobs: Array<[number, number]> = [];
     for (let d = 0; d < days; d++) for (let s = 0; s < SENSORS; s++) jobs.push([s, d]);

@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawnServe } from '../http-client.ts';
+import { spawnServe, waitServing } from '../http-client.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -51,16 +51,8 @@ async function start(): Promise<Instance> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'twinbox-bench-fed-'));
   const child = spawnServe(port, dir);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      await request(url, 'GET', `${API}/types`);
-      return { port, url, child, dir };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`twinbox did not start on port ${port}`);
+  await waitServing(port, child);
+  return { port, url: `http://127.0.0.1:${port}`, child, dir };
 }
 
 function request(
